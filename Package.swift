@@ -1,0 +1,95 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+/// Settings every Swift target of ours shares. Swift 6 language mode gives strict concurrency
+/// checking; the project keeps zero warnings, so a warning fails the build.
+let swiftSettings: [SwiftSetting] = [
+    .treatAllWarnings(as: .error),
+    // Imports say which module re-exports what; nothing leaks by accident.
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Newsletter",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "newsletter", targets: ["newsletter"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        // System libraries, found with pkg-config; the providers tell SwiftPM which Debian
+        // packages to suggest when the headers are missing (scripts/setup installs them).
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+        .systemLibrary(
+            name: "CCmarkGFM",
+            pkgConfig: "libcmark-gfm",
+            providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
+        ),
+
+        // The workspace and its plain files: config, news items, issues.
+        .target(
+            name: "NewsletterCore",
+            dependencies: [
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ],
+            swiftSettings: swiftSettings,
+            plugins: ["EmbedDefaultTemplates"]
+        ),
+        // Markdown → HTML fragments → Mustache templates → email XHTML, text and web page,
+        // validated with libxml2.
+        .target(
+            name: "Compose",
+            dependencies: [
+                "NewsletterCore", "CLibXML2", "CCmarkGFM",
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The thin command-line front.
+        .executableTarget(
+            name: "newsletter",
+            dependencies: [
+                "NewsletterCore", "Compose",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // The workspace's `templates/` folder is the one copy of the default templates:
+        // this plugin embeds it in NewsletterCore so `newsletter init` can write it out.
+        .executableTarget(name: "embed-templates", path: "Plugins/Tools/embed-templates"),
+        .plugin(
+            name: "EmbedDefaultTemplates",
+            capability: .buildTool(),
+            dependencies: ["embed-templates"]
+        ),
+
+        .testTarget(
+            name: "NewsletterCoreTests",
+            dependencies: ["NewsletterCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ComposeTests",
+            dependencies: ["Compose", "NewsletterCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["newsletter"],
+            exclude: ["Golden"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,85 @@
+import Foundation
+internal import CCmarkGFM
+
+/// A CommonMark document parsed by cmark-gfm, the reference implementation, with the GFM
+/// table, autolink and strikethrough extensions. Not `Sendable`: the tree belongs to one thread.
+final class MarkdownDocument {
+    /// The root `cmark_node`.
+    let root: OpaquePointer
+    private let parser: OpaquePointer
+    private let options: Int32
+
+    /// Parses `text`. Raw HTML is removed from the tree unless `allowRawHTML`; when it is kept,
+    /// the HTML it renders to must go through `HTMLSanitizer`.
+    init(_ text: String, allowRawHTML: Bool) {
+        _ = Self.registerExtensions
+        // Smart punctuation: straight quotes and dashes become typographic ones, as in print.
+        options = CMARK_OPT_SMART | (allowRawHTML ? CMARK_OPT_UNSAFE : CMARK_OPT_DEFAULT)
+        // cmark_parser_new only fails when memory runs out.
+        let parser = cmark_parser_new(options)!
+        for name in ["table", "autolink", "strikethrough"] {
+            if let extensionPointer = cmark_find_syntax_extension(name) {
+                cmark_parser_attach_syntax_extension(parser, extensionPointer)
+            }
+        }
+        text.utf8CString.withUnsafeBufferPointer { buffer in
+            // The buffer ends with a NUL that is not part of the text.
+            cmark_parser_feed(parser, buffer.baseAddress, buffer.count - 1)
+        }
+        self.parser = parser
+        root = cmark_parser_finish(parser)!
+        if !allowRawHTML { removeRawHTML() }
+    }
+
+    deinit {
+        cmark_node_free(root)
+        cmark_parser_free(parser)
+    }
+
+    /// The document as an HTML fragment.
+    func html() -> String {
+        guard let rendered = cmark_render_html(root, options, cmark_parser_get_syntax_extensions(parser)) else { return "" }
+        defer { free(rendered) }
+        return String(cString: rendered)
+    }
+
+    /// Every node, depth first, entering each once.
+    func forEachNode(_ body: (OpaquePointer) -> Void) {
+        guard let iterator = cmark_iter_new(root) else { return }
+        defer { cmark_iter_free(iterator) }
+        while case let event = cmark_iter_next(iterator), event != CMARK_EVENT_DONE {
+            if event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iterator) { body(node) }
+        }
+    }
+
+    /// Removes the paragraphs that are only a link to `url`. News copied from a website often
+    /// has a "Read the full article" line; the templates print their own read-more link.
+    func removeStandaloneLinks(to url: String) {
+        var paragraph = cmark_node_first_child(root)
+        while let current = paragraph {
+            paragraph = cmark_node_next(current)
+            guard cmark_node_get_type(current) == CMARK_NODE_PARAGRAPH,
+                let link = cmark_node_first_child(current), cmark_node_next(link) == nil,
+                cmark_node_get_type(link) == CMARK_NODE_LINK,
+                String(cString: cmark_node_get_url(link)) == url
+            else { continue }
+            cmark_node_unlink(current)
+            cmark_node_free(current)
+        }
+    }
+
+    private func removeRawHTML() {
+        var rawHTML: [OpaquePointer] = []
+        forEachNode { node in
+            let type = cmark_node_get_type(node)
+            if type == CMARK_NODE_HTML_BLOCK || type == CMARK_NODE_HTML_INLINE { rawHTML.append(node) }
+        }
+        for node in rawHTML {
+            cmark_node_unlink(node)
+            cmark_node_free(node)
+        }
+    }
+
+    /// The extensions register once per process; cmark's own registration is not thread-safe.
+    private static let registerExtensions: Void = cmark_gfm_core_extensions_ensure_registered()
+}

@@ -1,0 +1,74 @@
+import Foundation
+public import NewsletterCore
+internal import Mustache
+
+/// The Mustache templates an issue is rendered with: the workspace's own files in `templates/`,
+/// or the built-in defaults for any it does not have.
+public struct TemplateSet: Sendable {
+    public enum Kind: String, Sendable, CaseIterable {
+        case email = "email.xhtml.mustache"
+        case text = "email.txt.mustache"
+        case web = "web.html.mustache"
+    }
+
+    private let templates: [Kind: MustacheTemplate]
+    /// How messages name each template: its workspace path, or "the built-in …" default.
+    private let origins: [Kind: String]
+
+    /// Loads and parses every template; all syntax errors are reported together, with lines.
+    public init(workspace: Workspace) throws {
+        var problems = DiagnosticCollector()
+        var templates: [Kind: MustacheTemplate] = [:]
+        var origins: [Kind: String] = [:]
+        for kind in Kind.allCases {
+            let file = workspace.templatesFolder.appending(path: kind.rawValue)
+            let origin: String
+            let text: String?
+            if FileManager.default.fileExists(atPath: file.path) {
+                origin = workspace.displayPath(file)
+                text = problems.attempt { try TextFile.read(file, displayPath: origin) }
+            } else {
+                origin = "the built-in \(kind.rawValue)"
+                text = DefaultTemplates.files[kind.rawValue]
+            }
+            origins[kind] = origin
+            guard let text else { continue }
+            templates[kind] = problems.attempt { try Self.parse(text, kind: kind, origin: origin) }
+        }
+        try problems.throwIfAny()
+        self.templates = templates
+        self.origins = origins
+    }
+
+    public func origin(of kind: Kind) -> String {
+        origins[kind] ?? kind.rawValue
+    }
+
+    func render(_ kind: Kind, context: [String: Any]) -> String {
+        templates[kind]?.render(context) ?? ""
+    }
+
+    private static func parse(_ text: String, kind: Kind, origin: String) throws -> MustacheTemplate {
+        // The plain-text template is never HTML-escaped; the others always are.
+        let source = kind == .text ? "{{% CONTENT_TYPE: TEXT }}" + text : text
+        do {
+            return try MustacheTemplate(string: source)
+        } catch let error as MustacheTemplate.ParserError {
+            throw NewsletterError(
+                "The template has a syntax error: \(describe(error.error)).",
+                at: SourceLocation(file: origin, line: error.context.lineNumber),
+                hint: "The line reads `\(error.context.line.trimmingCharacters(in: .whitespaces))`; check that every {{#section}} is closed by a matching {{/section}}.")
+        }
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        guard let error = error as? MustacheTemplate.Error else { return "\(error)" }
+        switch error {
+        case .sectionCloseNameIncorrect: return "a section is closed with a different name than it was opened with"
+        case .unfinishedName: return "a tag is not closed with }}"
+        case .expectedSectionEnd: return "a section is opened but never closed"
+        case .invalidSetDelimiter: return "a set-delimiter tag is malformed"
+        default: return "\(error)"
+        }
+    }
+}

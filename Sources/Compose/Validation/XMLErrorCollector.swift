@@ -1,0 +1,41 @@
+import Foundation
+internal import CLibXML2
+
+/// One problem libxml2 reported, with the line of the document it was found on.
+struct XMLProblem: Sendable, Equatable {
+    var line: Int
+    var message: String
+    var code: Int32
+    /// The first of libxml2's extra strings, such as the unknown tag's name.
+    var detail: String?
+    var isWarning: Bool
+}
+
+/// Collects what libxml2 reports while a parse runs on the current thread. libxml2 keeps its
+/// error handler in thread-local storage, so the handler is set and reset around `body` on the
+/// same thread, and the collected problems belong to this call only.
+enum XMLErrorCollector {
+    private final class Sink {
+        var problems: [XMLProblem] = []
+    }
+
+    static func collecting<Result>(_ body: () -> Result) -> (Result, [XMLProblem]) {
+        LibXML2.initialize()
+        let sink = Sink()
+        let context = Unmanaged.passUnretained(sink).toOpaque()
+        xmlSetStructuredErrorFunc(context) { context, error in
+            guard let context, let error else { return }
+            let sink = Unmanaged<Sink>.fromOpaque(context).takeUnretainedValue()
+            let message = error.pointee.message.map { String(cString: $0) } ?? "unknown error"
+            sink.problems.append(
+                XMLProblem(
+                    line: Int(error.pointee.line),
+                    message: message.trimmingCharacters(in: .whitespacesAndNewlines),
+                    code: error.pointee.code,
+                    detail: error.pointee.str1.map { String(cString: $0) },
+                    isWarning: error.pointee.level == XML_ERR_WARNING))
+        }
+        defer { xmlSetStructuredErrorFunc(nil, nil) }
+        return withExtendedLifetime(sink) { (body(), sink.problems) }
+    }
+}

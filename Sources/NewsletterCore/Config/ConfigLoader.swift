@@ -1,0 +1,103 @@
+public import Foundation
+internal import TOMLKit
+
+/// Reads and checks `newsletter.toml`. Every problem names the key and, where it can be found,
+/// its line; unknown keys are refused so that a misspelt setting never goes unnoticed.
+public enum ConfigLoader {
+    public static let fileName = "newsletter.toml"
+
+    public static func load(from url: URL) throws -> NewsletterConfig {
+        let text = try TextFile.read(url, displayPath: fileName)
+        return try parse(text)
+    }
+
+    public static func parse(_ text: String) throws -> NewsletterConfig {
+        let file = RawConfigFile(text: text)
+        let raw: RawConfig
+        do {
+            raw = try TOMLDecoder(strictDecoding: true).decode(RawConfig.self, from: text)
+        } catch let error as TOMLParseError {
+            throw NewsletterError(
+                "This is not valid TOML: \(error.description).",
+                at: SourceLocation(file: fileName, line: error.source.begin.line),
+                hint: "Fix the syntax; strings need double quotes and sections are written `[name]`.")
+        } catch let error as UnexpectedKeysError {
+            let keys = error.keys.keys.sorted()
+            throw NewsletterError(diagnostics: keys.map { key in
+                Diagnostic(
+                    "Unknown setting `\(key)`.",
+                    at: SourceLocation(file: fileName, line: file.line(ofKey: key)),
+                    hint: "Check its spelling and section; `newsletter init` writes a commented example of every setting.")
+            })
+        } catch let error as DecodingError {
+            throw file.error(for: error)
+        }
+        return try raw.validated(in: file)
+    }
+}
+
+/// The text of the config file, for pointing at the line of a key.
+struct RawConfigFile {
+    let lines: [Substring]
+
+    init(text: String) {
+        lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    }
+
+    /// The line that sets a dotted key such as `sender.email`, found by its section and name.
+    func line(ofKey dottedKey: String) -> Int? {
+        let parts = dottedKey.split(separator: ".")
+        guard let name = parts.last else { return nil }
+        let section = parts.dropLast().joined(separator: ".")
+        var current = ""
+        for (index, rawLine) in lines.enumerated() {
+            let line = rawLine.trimmingCharacters(in: .whitespaces)
+            if line.hasPrefix("[") {
+                current = line.trimmingCharacters(in: CharacterSet(charactersIn: "[] "))
+                if section.isEmpty == false, current == dottedKey { return index + 1 }
+                continue
+            }
+            guard current == section, line.hasPrefix(name) else { continue }
+            let rest = line.dropFirst(name.count).trimmingCharacters(in: .whitespaces)
+            if rest.hasPrefix("=") { return index + 1 }
+        }
+        return nil
+    }
+
+    func location(ofKey key: String) -> SourceLocation {
+        SourceLocation(file: ConfigLoader.fileName, line: line(ofKey: key))
+    }
+
+    func error(for error: DecodingError) -> NewsletterError {
+        switch error {
+        case .keyNotFound(let key, let context):
+            let path = (context.codingPath + [key]).map(\.stringValue).joined(separator: ".")
+            let section = context.codingPath.map(\.stringValue).joined(separator: ".")
+            return NewsletterError(
+                "The setting `\(path)` is missing.",
+                at: SourceLocation(file: ConfigLoader.fileName, line: section.isEmpty ? nil : line(ofKey: section)),
+                hint: "Add it; `newsletter init` writes a commented example of every setting.")
+        case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
+            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+            return NewsletterError(
+                "The setting `\(path)` must be \(Self.describe(type)).",
+                at: location(ofKey: path),
+                hint: "Strings are written in double quotes; true and false without.")
+        case .dataCorrupted(let context):
+            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+            return NewsletterError(
+                "The setting `\(path)` has an unusable value: \(context.debugDescription)", at: location(ofKey: path))
+        @unknown default:
+            return NewsletterError("The configuration cannot be read: \(error).", at: SourceLocation(file: ConfigLoader.fileName))
+        }
+    }
+
+    private static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string in double quotes"
+        case is Bool.Type: "true or false"
+        case is Int.Type: "a whole number"
+        default: "a \(type)"
+        }
+    }
+}

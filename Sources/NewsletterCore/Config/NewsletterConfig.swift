@@ -1,0 +1,49 @@
+public import Foundation
+
+/// `newsletter.toml`: who publishes the newsletter and how it is composed. Never secrets:
+/// passwords and keys come from the environment or from files the config names.
+public struct NewsletterConfig: Sendable, Equatable {
+    /// The newsletter's name, printed in every issue's header.
+    public var name: String
+    /// Where the web archive lives; "view in browser" links point under it.
+    public var baseURL: URL
+    /// The locale that dates are written in, such as `en_GB`.
+    public var locale: String
+    public var sender: Sender
+    public var organisation: Organisation
+    public var compose: ComposeSettings
+    public var lists: ListSettings
+
+    public struct Sender: Sendable, Equatable {
+        public var name: String
+        public var email: String
+        public var replyTo: String?
+    }
+
+    /// The publishing organisation: its "About" paragraph and contact line are printed once,
+    /// in each issue's footer.
+    public struct Organisation: Sendable, Equatable {
+        public var name: String
+        public var website: URL?
+        public var about: String
+        public var postalAddress: String
+        public var contact: String?
+    }
+
+    public struct ComposeSettings: Sendable, Equatable {
+        /// Raw HTML inside Markdown is dropped unless this is on; when on it is sanitised.
+        public var allowRawHTML: Bool
+    }
+
+    public struct ListSettings: Sendable, Equatable {
+        /// The list `send` and `preview` use when none is named.
+        public var defaultList: String
+    }
+
+    /// The issue's public page under the base URL: `…/issues/007/`.
+    public func webURL(forIssue number: Int) -> URL {
+        baseURL.appending(path: "issues/\(IssueNumber.folderName(number))/")
+    }
+
+    public var dateLocale: Locale { Locale(identifier: locale) }
+}

@@ -1,0 +1,122 @@
+import Foundation
+
+/// `newsletter.toml` exactly as written, before its values are checked.
+struct RawConfig: Decodable {
+    var name: String
+    var base_url: String
+    var locale: String?
+    var sender: Sender
+    var organisation: Organisation
+    var compose: Compose?
+    var lists: Lists?
+
+    struct Sender: Decodable {
+        var name: String
+        var email: String
+        var reply_to: String?
+    }
+
+    struct Organisation: Decodable {
+        var name: String
+        var website: String?
+        var about: String
+        var postal_address: String
+        var contact: String?
+    }
+
+    struct Compose: Decodable {
+        var allow_raw_html: Bool?
+    }
+
+    struct Lists: Decodable {
+        var `default`: String?
+    }
+
+    func validated(in file: RawConfigFile) throws -> NewsletterConfig {
+        var problems = DiagnosticCollector()
+        func text(_ value: String, _ key: String, multiline: Bool = false) -> String {
+            problems.attempt { try ConfigValue.text(value, key: key, multiline: multiline, in: file) } ?? value
+        }
+        func url(_ value: String, _ key: String) -> URL? {
+            problems.attempt { try ConfigValue.webURL(value, key: key, in: file) }
+        }
+        func email(_ value: String, _ key: String) -> String {
+            problems.attempt { try ConfigValue.emailAddress(value, key: key, in: file) } ?? value
+        }
+
+        let config = NewsletterConfig(
+            name: text(name, "name"),
+            baseURL: url(base_url, "base_url") ?? URL(fileURLWithPath: "/"),
+            locale: text(locale ?? "en_GB", "locale"),
+            sender: .init(
+                name: text(sender.name, "sender.name"),
+                email: email(sender.email, "sender.email"),
+                replyTo: sender.reply_to.map { email($0, "sender.reply_to") }),
+            organisation: .init(
+                name: text(organisation.name, "organisation.name"),
+                website: organisation.website.flatMap { url($0, "organisation.website") },
+                about: text(organisation.about, "organisation.about", multiline: true),
+                postalAddress: text(organisation.postal_address, "organisation.postal_address"),
+                contact: organisation.contact.map { text($0, "organisation.contact") }),
+            compose: .init(allowRawHTML: compose?.allow_raw_html ?? false),
+            lists: .init(defaultList: lists?.default.map { text($0, "lists.default") } ?? "main"))
+        try problems.throwIfAny()
+        return config
+    }
+}
+
+/// Checks of single config values. Values that can end up in a mail header must hold no line
+/// breaks or other control characters: they are refused here, before anything is composed.
+enum ConfigValue {
+    static func text(_ value: String, key: String, multiline: Bool, in file: RawConfigFile) throws -> String {
+        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else {
+            throw NewsletterError("The setting `\(key)` is empty.", at: file.location(ofKey: key), hint: "Give it a value.")
+        }
+        let allowed: Set<Character> = multiline ? ["\n", "\t"] : []
+        if let bad = trimmed.first(where: { $0.isControlCharacter && !allowed.contains($0) }) {
+            throw NewsletterError(
+                "The setting `\(key)` contains a control character (\(bad.unicodeDescription)).",
+                at: file.location(ofKey: key),
+                hint: "Write it on one line without control characters; it may end up in a mail header.")
+        }
+        return trimmed
+    }
+
+    static func webURL(_ value: String, key: String, in file: RawConfigFile) throws -> URL {
+        guard let url = URL(string: value), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
+            url.host?.isEmpty == false, !value.contains(where: \.isControlCharacter)
+        else {
+            throw NewsletterError(
+                "The setting `\(key)` must be an absolute http or https URL, found `\(value)`.",
+                at: file.location(ofKey: key),
+                hint: "Write it in full, such as `https://news.example.org/newsletter`.")
+        }
+        return url
+    }
+
+    static func emailAddress(_ value: String, key: String, in file: RawConfigFile) throws -> String {
+        let parts = value.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
+            !value.contains(where: { $0.isWhitespace || $0.isControlCharacter || "<>(),;:\"".contains($0) })
+        else {
+            throw NewsletterError(
+                "The setting `\(key)` must be a plain email address, found `\(value)`.",
+                at: file.location(ofKey: key),
+                hint: "Write only the address, such as `newsletter@example.org`; the display name has its own setting.")
+        }
+        return value
+    }
+}
+
+extension Character {
+    /// C0 and C1 controls and DEL: characters that must never reach a header or a document.
+    public var isControlCharacter: Bool {
+        unicodeScalars.contains { $0.properties.generalCategory == .control }
+    }
+
+    /// `U+000A` and the like, for messages.
+    public var unicodeDescription: String {
+        unicodeScalars.map { String(format: "U+%04X", $0.value) }.joined(separator: " ")
+    }
+}

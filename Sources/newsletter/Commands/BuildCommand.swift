@@ -1,0 +1,74 @@
+import ArgumentParser
+import Compose
+import Foundation
+import NewsletterCore
+
+struct BuildCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "build",
+        abstract: "Render an issue to email.xhtml, email.txt and web.html, validated.",
+        discussion: """
+            The email is validated against the XHTML 1.0 Transitional DTD and the web page with
+            libxml2's HTML parser; any problem fails the build and nothing is written.
+            Personal values (the subscriber's name, the unsubscribe link) appear as the
+            placeholders that sending fills in.
+            Example: newsletter build 3 --out /tmp/issue-3
+            """)
+
+    @OptionGroup var workspaceOptions: WorkspaceOptions
+    @Argument(help: "The issue number.") var number: Int
+    @Option(help: ArgumentHelp("Where to write the files (default: build/NNN in the workspace).", valueName: "dir"))
+    var out: String?
+
+    func run() throws {
+        let workspace = try workspaceOptions.workspace()
+        let build = try IssueBuild(workspace: workspace, number: number)
+        let folder = out.map { URL(fileURLWithPath: $0, isDirectory: true) }
+            ?? workspace.buildFolder.appending(path: IssueNumber.folderName(number))
+        let written = try build.write(to: folder)
+        Terminal.print("Built issue \(number) (\(build.issue.items.count) items) in \(workspace.displayPath(folder)):")
+        for (name, bytes) in written {
+            Terminal.print("  \(name.padding(toLength: 12, withPad: " ", startingAt: 0))\(ByteCount.format(bytes))")
+        }
+        Terminal.print("The email is valid XHTML 1.0 Transitional; the web page parsed without errors.")
+    }
+}
+
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Validate issues without writing anything (for an editor's own CI).",
+        discussion: """
+            With issue numbers, checks those issues; without, checks every issue and every item
+            in the inbox. Exits 1 if anything is wrong, listing every problem with its file and line.
+            Example: newsletter check 3
+            """)
+
+    @OptionGroup var workspaceOptions: WorkspaceOptions
+    @Argument(help: "The issue numbers (default: all, and the inbox).") var numbers: [Int] = []
+
+    func run() throws {
+        let workspace = try workspaceOptions.workspace()
+        var problems = DiagnosticCollector()
+        let config = problems.attempt { try workspace.loadConfig() }
+        let templates = problems.attempt { try TemplateSet(workspace: workspace) }
+        let numbers = self.numbers.isEmpty ? try workspace.issueNumbers() : self.numbers
+        for number in numbers {
+            guard let issue = problems.attempt({ try workspace.loadIssue(number) }), let config, let templates else { continue }
+            let composer = IssueComposer(config: config, templates: templates)
+            if let build = problems.attempt({ try IssueBuild(workspace: workspace, issue: issue, composer: composer) }) {
+                Terminal.print("Issue \(number): \(build.issue.items.count) items; the email and the web page are valid.")
+            }
+        }
+        if self.numbers.isEmpty, let inbox = problems.attempt({ try workspace.inboxItems() }) {
+            Terminal.print("Inbox: \(inbox.count) item\(inbox.count == 1 ? "" : "s"), all readable.")
+        }
+        try problems.throwIfAny()
+    }
+}
+
+enum ByteCount {
+    static func format(_ bytes: Int) -> String {
+        bytes < 1024 ? "\(bytes) bytes" : String(format: "%.1f KB", Double(bytes) / 1024)
+    }
+}
