@@ -75,19 +75,26 @@ let package = Package(
             dependencies: ["embed-templates"]
         ),
 
+        // Temporary workspaces and assertions shared by the test targets.
+        .target(
+            name: "NewsletterTestSupport",
+            dependencies: ["NewsletterCore"],
+            path: "Tests/Support",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "NewsletterCoreTests",
-            dependencies: ["NewsletterCore"],
+            dependencies: ["NewsletterCore", "NewsletterTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ComposeTests",
-            dependencies: ["Compose", "NewsletterCore"],
+            dependencies: ["Compose", "NewsletterCore", "NewsletterTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["newsletter"],
+            dependencies: ["newsletter", "NewsletterTestSupport"],
             exclude: ["Golden"],
             swiftSettings: swiftSettings
         ),

@@ -22,7 +22,12 @@ public enum ConfigLoader {
                 at: SourceLocation(file: fileName, line: error.source.begin.line),
                 hint: "Fix the syntax; strings need double quotes and sections are written `[name]`.")
         } catch let error as UnexpectedKeysError {
-            let keys = error.keys.keys.sorted()
+            // Each unexpected key comes with the coding path that leads to it (the key included).
+            let keys = error.keys.map { key, path in
+                var parts = path.map(\.stringValue)
+                if parts.last != key { parts.append(key) }
+                return parts.joined(separator: ".")
+            }.sorted()
             throw NewsletterError(diagnostics: keys.map { key in
                 Diagnostic(
                     "Unknown setting `\(key)`.",
@@ -71,8 +76,17 @@ struct RawConfigFile {
     func error(for error: DecodingError) -> NewsletterError {
         switch error {
         case .keyNotFound(let key, let context):
-            let path = (context.codingPath + [key]).map(\.stringValue).joined(separator: ".")
-            let section = context.codingPath.map(\.stringValue).joined(separator: ".")
+            var parts = context.codingPath.map(\.stringValue)
+            if parts.last != key.stringValue { parts.append(key.stringValue) }
+            let path = parts.joined(separator: ".")
+            // TOMLKit reports a value of the wrong type as a missing key.
+            if let line = line(ofKey: path) {
+                return NewsletterError(
+                    "The setting `\(path)` has a value of the wrong type.",
+                    at: SourceLocation(file: ConfigLoader.fileName, line: line),
+                    hint: "Text is written in double quotes, true and false without; `newsletter init` writes an example of every setting.")
+            }
+            let section = parts.dropLast().joined(separator: ".")
             return NewsletterError(
                 "The setting `\(path)` is missing.",
                 at: SourceLocation(file: ConfigLoader.fileName, line: section.isEmpty ? nil : line(ofKey: section)),

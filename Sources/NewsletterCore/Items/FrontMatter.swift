@@ -190,9 +190,13 @@ struct FrontMatter {
     private static func describe(_ error: YamlError, file: String) -> NewsletterError {
         let hint = "Check the quoting: values with a colon, `#` or quotes need double quotes."
         switch error {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
+            // The context (such as "while scanning a quoted scalar") points where the trouble began.
+            let line = (context?.mark.line ?? mark.line) + 1
+            let detail = context.map { "\(problem) \($0.text)" } ?? problem
             return NewsletterError(
-                "The front matter is not valid YAML: \(problem).", at: SourceLocation(file: file, line: mark.line + 1), hint: hint)
+                "The front matter is not valid YAML: \(detail).", at: SourceLocation(file: file, line: line), hint: hint)
         case .duplicatedKeysInMapping(let duplicates, let context):
             return NewsletterError(
                 "The front matter repeats \(duplicates.map { "`\($0)`" }.joined(separator: ", ")).",

@@ -1,0 +1,70 @@
+import Foundation
+import Testing
+
+import NewsletterTestSupport
+@testable import NewsletterCore
+
+@Suite struct ConfigLoaderTests {
+    @Test func readsTheSampleWorkspaceConfig() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let config = try ConfigLoader.load(from: root.appending(path: "newsletter.toml"))
+        #expect(config.name == "Northbridge Alliance Newsletter")
+        #expect(config.sender.email == "newsletter@example.org")
+        #expect(config.organisation.about.hasPrefix("The Northbridge Alliance for Safer Roads brings together"))
+        #expect(config.webURL(forIssue: 7).absoluteString == "https://news.example.org/northbridge/issues/007/")
+        #expect(config.compose.allowRawHTML == false)
+    }
+
+    @Test func defaultsWhatIsOptional() throws {
+        let config = try ConfigLoader.parse(TemporaryWorkspace.config)
+        #expect(config.locale == "en_GB")
+        #expect(config.lists.defaultList == "main")
+        #expect(config.sender.replyTo == nil)
+    }
+
+    @Test func syntaxErrorNamesTheLine() {
+        expectOneProblem(at: "newsletter.toml", line: 3, containing: "not valid TOML") {
+            _ = try ConfigLoader.parse("name = \"A\"\nbase_url = \"https://example.org\"\n[sender\n")
+        }
+    }
+
+    @Test func unknownSettingNamesTheLine() {
+        expectOneProblem(at: "newsletter.toml", line: 7, containing: "Unknown setting `sender.emial`") {
+            _ = try ConfigLoader.parse(TemporaryWorkspace.config.replacingOccurrences(
+                of: "email = \"newsletter@example.org\"", with: "email = \"newsletter@example.org\"\nemial = \"x\""))
+        }
+    }
+
+    @Test func missingSetting() {
+        expectOneProblem(at: "newsletter.toml", line: nil, containing: "`base_url` is missing") {
+            _ = try ConfigLoader.parse(TemporaryWorkspace.config.replacingOccurrences(of: "base_url = \"https://news.example.org/test\"", with: ""))
+        }
+    }
+
+    @Test func lineBreakInAHeaderValueIsRefused() {
+        expectOneProblem(at: "newsletter.toml", line: 5, containing: "`sender.name` contains a control character") {
+            _ = try ConfigLoader.parse(TemporaryWorkspace.config.replacingOccurrences(
+                of: "name = \"Test Sender\"", with: "name = \"Test\\r\\nBcc: victim@example.com\""))
+        }
+    }
+
+    @Test func senderAddressMustBePlain() {
+        expectOneProblem(at: "newsletter.toml", line: 6, containing: "plain email address") {
+            _ = try ConfigLoader.parse(TemporaryWorkspace.config.replacingOccurrences(
+                of: "email = \"newsletter@example.org\"", with: "email = \"Test <newsletter@example.org>\""))
+        }
+    }
+
+    @Test func baseURLMustBeAbsolute() {
+        expectOneProblem(at: "newsletter.toml", line: 2, containing: "absolute http or https URL") {
+            _ = try ConfigLoader.parse(TemporaryWorkspace.config.replacingOccurrences(
+                of: "https://news.example.org/test", with: "news.example.org"))
+        }
+    }
+
+    @Test func wrongType() {
+        expectOneProblem(at: "newsletter.toml", line: 13, containing: "`compose.allow_raw_html` has a value of the wrong type") {
+            _ = try ConfigLoader.parse(TemporaryWorkspace.config + "[compose]\nallow_raw_html = \"yes\"\n")
+        }
+    }
+}
