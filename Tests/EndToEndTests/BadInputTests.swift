@@ -1,0 +1,117 @@
+import Foundation
+import Testing
+
+/// Each kind of bad input gets one clear message naming the file and line, and exit status 1.
+@Suite struct BadInputTests {
+    struct Case: CustomTestStringConvertible, Sendable {
+        var name: String
+        var command: [String]
+        /// Breaks the sample workspace.
+        var breakWorkspace: @Sendable (SampleWorkspace) throws -> Void
+        /// What standard error must contain.
+        var expected: [String]
+        var testDescription: String { name }
+    }
+
+    static let item = "issues/003/items/02-consultation-response.md"
+
+    static let cases: [Case] = [
+        Case(
+            name: "malformed front matter", command: ["check", "3"],
+            breakWorkspace: { try $0.write("---\ntitle: \"Unclosed\ndate: 2026-08-27\n---\nText\n", to: item) },
+            expected: ["error: \(item):2: The front matter is not valid YAML", "hint:"]),
+        Case(
+            name: "missing front matter", command: ["check", "3"],
+            breakWorkspace: { try $0.write("# A heading\n\nText\n", to: item) },
+            expected: ["error: \(item):1: Expected YAML front matter starting with `---`"]),
+        Case(
+            name: "missing title", command: ["check", "3"],
+            breakWorkspace: { try $0.write("---\ndate: 2026-08-27\n---\nText\n", to: item) },
+            expected: ["error: \(item):1: The required field `title` is missing."]),
+        Case(
+            name: "missing date", command: ["build", "3"],
+            breakWorkspace: { try $0.write("---\ntitle: A title\n---\nText\n", to: item) },
+            expected: ["error: \(item):1: The required field `date` is missing."]),
+        Case(
+            name: "day-first date", command: ["check", "3"],
+            breakWorkspace: { try $0.write("---\ntitle: A title\ndate: 7.4.2015\n---\nText\n", to: item) },
+            expected: [
+                "error: \(item):3: `date` must be a date written YYYY-MM-DD, found `7.4.2015`.",
+                "for that day write `date: 2015-04-07`",
+            ]),
+        Case(
+            name: "unknown issue number", command: ["build", "9"], breakWorkspace: { _ in },
+            expected: ["error: There is no issue 9 (no issues/009/issue.md).", "The issues are 1, 2, 3"]),
+        Case(
+            name: "item in two issues", command: ["check", "3"],
+            breakWorkspace: { sample in
+                try sample.write(try sample.read("issues/001/items/02-common-curriculum.md"), to: "issues/003/items/07-again.md")
+            },
+            expected: ["error: issues/003/items/07-again.md:1: This item", "is already in issue 1 as issues/001/items/02-common-curriculum.md"]),
+        Case(
+            name: "template syntax error", command: ["build", "3"],
+            breakWorkspace: { sample in
+                let template = try sample.read("templates/web.html.mustache")
+                try sample.write(template.replacingOccurrences(of: "{{/items}}\n</main>", with: "{{/itemz}}\n</main>"), to: "templates/web.html.mustache")
+            },
+            expected: ["error: templates/web.html.mustache:", "syntax error: a section is closed with a different name"]),
+        Case(
+            name: "template rendering invalid XHTML", command: ["check", "3"],
+            breakWorkspace: { sample in
+                let template = try sample.read("templates/email.xhtml.mustache")
+                try sample.write(template.replacingOccurrences(of: "<h1 style", with: "<h7 style"), to: "templates/email.xhtml.mustache")
+            },
+            expected: ["error: email.xhtml (issue 3):", "h7", "rendered from templates/email.xhtml.mustache"]),
+        Case(
+            name: "file that is not UTF-8", command: ["check", "3"],
+            breakWorkspace: { sample in
+                try sample.write(Data("---\ntitle: Caf".utf8) + Data([0xE9]) + Data("\ndate: 2026-08-27\n---\n".utf8), to: item)
+            },
+            expected: ["error: \(item):2: The file is not valid UTF-8 text", "Save the file as UTF-8"]),
+        Case(
+            name: "config with a line break in a header value", command: ["check"],
+            breakWorkspace: { sample in
+                let config = try sample.read("newsletter.toml")
+                try sample.write(config.replacingOccurrences(of: "name = \"Northbridge Alliance\"", with: "name = \"North\\nBcc: x@example.com\""), to: "newsletter.toml")
+            },
+            expected: ["error: newsletter.toml:12: The setting `sender.name` contains a control character (U+000A)."]),
+        Case(
+            name: "collect into a sent issue", command: ["issue", "collect", "2"], breakWorkspace: { _ in },
+            expected: ["error: issues/002/issue.md: Issue 2 has been sent and cannot be changed."]),
+        Case(
+            name: "add to a sent issue", command: ["issue", "add", "1", "issues/inbox/2026-11-10-pedestrian-toolkit.md"],
+            breakWorkspace: { _ in },
+            expected: ["error: issues/001/issue.md: Issue 1 has been sent and cannot be changed."]),
+    ]
+
+    @Test(arguments: cases)
+    func isRefusedWithAClearMessage(_ badInput: Case) throws {
+        let sample = try SampleWorkspace()
+        try badInput.breakWorkspace(sample)
+        let inboxBefore = try FileManager.default.contentsOfDirectory(atPath: sample.root.appending(path: "issues/inbox").path).sorted()
+        let result = try CommandLineTool.run(badInput.command, in: sample.root)
+        #expect(result.status == 1, "exit status for \(badInput.name)")
+        for fragment in badInput.expected {
+            #expect(result.stderr.contains(fragment), "stderr lacks “\(fragment)”:\n\(result.stderr)")
+        }
+        #expect(!result.stderr.contains("Fatal error"))
+        #expect(!sample.exists("build"), "nothing is written when the input is bad")
+        let inboxAfter = try FileManager.default.contentsOfDirectory(atPath: sample.root.appending(path: "issues/inbox").path).sorted()
+        #expect(inboxAfter == inboxBefore, "nothing is moved when the input is bad")
+    }
+
+    @Test func checkListsEveryProblemOfTheWorkspaceAtOnce() throws {
+        let sample = try SampleWorkspace()
+        try sample.write("---\ntitle: A\ndate: 2026-13-01\n---\n", to: "issues/inbox/bad-date.md")
+        try sample.write("---\ndate: 2026-11-01\n---\n", to: "issues/inbox/no-title.md")
+        try sample.write("---\ntitle: B\ndate: 2026-11-01\nsummray: x\n---\n", to: "issues/002/items/08-typo.md")
+        let result = try sample.run("check")
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("error: issues/inbox/bad-date.md:3:"))
+        #expect(result.stderr.contains("error: issues/inbox/no-title.md:1:"))
+        #expect(result.stderr.contains("error: issues/002/items/08-typo.md:4: Unknown field `summray`."))
+        #expect(result.stderr.contains("3 problems found."))
+        #expect(result.stdout.contains("Issue 1: 6 items"))
+        #expect(result.stdout.contains("Issue 3: 6 items"))
+    }
+}
