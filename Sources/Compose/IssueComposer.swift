@@ -57,7 +57,7 @@ public struct IssueComposer: Sendable {
 enum PlainTextLayout {
     static func finish(_ text: String) -> String {
         var lines: [Substring] = []
-        for line in TextWrapper.wrap(text).split(separator: "\n", omittingEmptySubsequences: false) {
+        for line in TextLines.split(TextWrapper.wrap(text)) {
             var trimmed = line
             while let last = trimmed.last, last == " " || last == "\t" { trimmed = trimmed.dropLast() }
             if trimmed.isEmpty, lines.last?.isEmpty ?? true { continue }

@@ -1,4 +1,5 @@
 import Foundation
+import NewsletterCore
 internal import CCmarkGFM
 
 /// Renders a Markdown tree as plain text for the `text/plain` part: paragraphs as single long
@@ -27,9 +28,9 @@ struct PlainTextRenderer {
         let type = cmark_node_get_type(node)
         switch type {
         case CMARK_NODE_PARAGRAPH:
-            return inlines(of: node).trimmingCharacters(in: .whitespaces)
+            return String(inlines(of: node).trimmingSpaces)
         case CMARK_NODE_HEADING:
-            let text = inlines(of: node).trimmingCharacters(in: .whitespaces)
+            let text = String(inlines(of: node).trimmingSpaces)
             return cmark_node_get_heading_level(node) <= 2 ? text.uppercased() : text
         case CMARK_NODE_BLOCK_QUOTE:
             return prefixing(blocks(of: node).joined(separator: "\n\n"), first: "> ", rest: "> ")
@@ -71,7 +72,7 @@ struct PlainTextRenderer {
     private mutating func table(_ node: OpaquePointer) -> String {
         var rows: [[String]] = []
         for row in children(of: node) {
-            rows.append(children(of: row).map { inlines(of: $0).trimmingCharacters(in: .whitespaces) })
+            rows.append(children(of: row).map { String(inlines(of: $0).trimmingSpaces) })
         }
         guard let header = rows.first else { return "" }
         let columns = rows.map(\.count).max() ?? 0

@@ -1,3 +1,5 @@
+import NewsletterCore
+
 /// Wraps plain text at 72 columns for the `text/plain` part. A long line keeps its leading
 /// quote markers and indentation, and a list marker or `[n]` reference label becomes a hanging
 /// indent. Words are never split, so a URL longer than the width stands alone on its line.
@@ -5,25 +7,35 @@ public enum TextWrapper {
     public static let width = 72
 
     public static func wrap(_ text: String, width: Int = width) -> String {
-        text.split(separator: "\n", omittingEmptySubsequences: false)
-            .map { wrapLine($0, width: width) }
-            .joined(separator: "\n")
+        TextLines.split(text).map { wrapLine($0, width: width) }.joined(separator: "\n")
     }
 
     static func wrapLine(_ line: Substring, width: Int) -> String {
-        guard line.count > width else { return String(line) }
+        // A line of at most `width` bytes has at most `width` characters: most lines stop here.
+        guard line.utf8.count > width, line.count > width else { return String(line) }
         let (prefix, hanging) = prefixes(of: line)
-        let words = line.dropFirst(prefix.count).split(separator: " ", omittingEmptySubsequences: true)
+        // Words split at spaces by scalar, and measured in scalars: a combining accent counts
+        // as a column, so a line may wrap a little early but never runs past the width.
+        let words = line.dropFirst(prefix.count).unicodeScalars
+            .split(separator: " ", omittingEmptySubsequences: true).map { Substring($0) }
         var lines: [String] = []
         var current = prefix
+        var currentLength = prefix.count
         var currentHasWord = false
         for word in words {
-            if currentHasWord, current.count + 1 + word.count > width {
+            let wordLength = word.unicodeScalars.count
+            if currentHasWord, currentLength + 1 + wordLength > width {
                 lines.append(current)
                 current = hanging
+                currentLength = hanging.count
                 currentHasWord = false
             }
-            current += (currentHasWord ? " " : "") + word
+            if currentHasWord {
+                current += " "
+                currentLength += 1
+            }
+            current += word
+            currentLength += wordLength
             currentHasWord = true
         }
         lines.append(current)

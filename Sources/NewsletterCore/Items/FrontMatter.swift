@@ -16,7 +16,7 @@ struct FrontMatter {
     /// with `---` (or `...`) on a line of its own.
     init(text: String, file: String) throws {
         self.file = file
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = TextLines.split(text)
         guard lines.first.map({ $0.trimmingTrailingWhitespace() == "---" }) == true else {
             throw NewsletterError(
                 "Expected YAML front matter starting with `---` on the first line.",
@@ -99,7 +99,8 @@ struct FrontMatter {
                 "The field `\(key)` must be a single text value.", at: location(of: key),
                 hint: "Write it on one line, in double quotes if it contains a colon.")
         }
-        let collapsed = raw.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).joined(separator: " ")
+        let collapsed = Self.isPlainLine(raw)
+            ? raw : raw.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).joined(separator: " ")
         if let bad = collapsed.first(where: \.isControlCharacter) {
             throw NewsletterError(
                 "The field `\(key)` contains a control character (\(bad.unicodeDescription)).",
@@ -178,6 +179,18 @@ struct FrontMatter {
             for (name, value) in mapping { fields[name.string ?? ""] = value }
             return (fields, elementLine)
         }
+    }
+
+    /// Whether `text` is already one clean line: no control bytes (C0, DEL, or C1 as `C2 80…9F`),
+    /// no doubled, leading or trailing spaces. Most values are; they skip the slower clean-up.
+    private static func isPlainLine(_ text: String) -> Bool {
+        var previous: UInt8 = 0x20
+        for byte in text.utf8 {
+            if byte < 0x20 || byte == 0x7F || (previous == 0xC2 && (0x80...0x9F).contains(byte)) { return false }
+            if byte == 0x20, previous == 0x20 { return false }
+            previous = byte
+        }
+        return previous != 0x20
     }
 
     private func missing(_ key: String, empty: Bool = false) -> NewsletterError {

@@ -47,11 +47,7 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
 
     /// The long form for readers, in the newsletter's locale: `7 April 2026` in `en_GB`.
     public func formatted(locale: Locale) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = locale
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.setLocalizedDateFormatFromTemplate("dMMMMy")
-        return formatter.string(from: noonUTC)
+        noonUTC.formatted(Date.FormatStyle(date: .long, time: .omitted, locale: locale, timeZone: .gmt))
     }
 
     public static func < (lhs: CalendarDate, rhs: CalendarDate) -> Bool {

@@ -29,7 +29,7 @@ public enum TextFile {
                 at: SourceLocation(file: displayPath, line: line),
                 hint: "Save the file as UTF-8 in your editor (for example `iconv -f latin1 -t utf-8`).")
         }
-        return text.contains("\r") ? normalizingLineEndings(text) : text
+        return text.utf8.contains(UInt8(ascii: "\r")) ? normalizingLineEndings(text) : text
     }
 
     /// CRLF and lone CR become LF, so line numbers and front matter work whatever the editor saved.
