@@ -46,7 +46,8 @@ public struct IssueComposer: Sendable {
                 rendered.emailXHTML, name: "email.xhtml (issue \(number))", origin: templates.origin(of: .email))
         }
         problems.attempt {
-            try WebPageChecker.check(rendered.webHTML, name: "web.html (issue \(number))", origin: templates.origin(of: .web))
+            try WebPageChecker.check(
+                rendered.webHTML, name: "web.html (issue \(number))", origin: templates.origin(of: .web))
         }
         try problems.throwIfAny()
     }

@@ -9,37 +9,43 @@ import Testing
 
     @Test func removesScriptsStylesAndTheirContent() {
         #expect(clean("<p>a<script>alert(1)</script>b<style>p{}</style>c</p>") == "<p>abc</p>")
-        #expect(clean("<iframe src=\"https://evil.example\">x</iframe><object>y</object><form><input></form>ok") == "ok")
+        #expect(
+            clean("<iframe src=\"https://evil.example\">x</iframe><object>y</object><form><input></form>ok") == "ok")
         #expect(clean("<svg><script>alert(1)</script></svg><noscript>n</noscript>") == "")
     }
 
     @Test func removesEventHandlersAndStyleAttributes() {
         #expect(clean("<p onclick=\"x()\" style=\"color:red\" class=\"c\" id=\"i\">t</p>") == "<p>t</p>")
-        #expect(clean("<img src=\"https://example.org/a.png\" onerror=\"x()\" alt=\"A\">")
-            == "<img src=\"https://example.org/a.png\" alt=\"A\" />")
+        #expect(
+            clean("<img src=\"https://example.org/a.png\" onerror=\"x()\" alt=\"A\">")
+                == "<img src=\"https://example.org/a.png\" alt=\"A\" />")
     }
 
     @Test(arguments: [
         "javascript:alert(1)", "JavaScript:alert(1)", " javascript:alert(1)", "java\tscript:alert(1)",
-        "java&#x09;script:alert(1)", "vbscript:x", "data:text/html,<script>x</script>", "file:///etc/passwd", "/relative",
+        "java&#x09;script:alert(1)", "vbscript:x", "data:text/html,<script>x</script>", "file:///etc/passwd",
+        "/relative",
     ])
     func refusesDangerousLinks(_ href: String) {
         #expect(clean("<a href=\"\(href)\">text</a>") == "text")
     }
 
     @Test func keepsSafeLinks() {
-        #expect(clean("<a href=\"https://example.org/x?a=1&amp;b=2\" title=\"T\">t</a>")
-            == "<a href=\"https://example.org/x?a=1&amp;b=2\" title=\"T\">t</a>")
+        #expect(
+            clean("<a href=\"https://example.org/x?a=1&amp;b=2\" title=\"T\">t</a>")
+                == "<a href=\"https://example.org/x?a=1&amp;b=2\" title=\"T\">t</a>")
         #expect(clean("<a href=\"mailto:editor@example.org\">m</a>") == "<a href=\"mailto:editor@example.org\">m</a>")
     }
 
     @Test func imagesOnlyFromTheWebAndAlwaysWithAlt() {
         #expect(clean("<img src=\"data:image/png;base64,AAAA\" alt=\"x\">") == "")
-        #expect(clean("<img src=\"https://example.org/a.png\">") == "<img src=\"https://example.org/a.png\" alt=\"\" />")
+        #expect(
+            clean("<img src=\"https://example.org/a.png\">") == "<img src=\"https://example.org/a.png\" alt=\"\" />")
     }
 
     @Test func unwrapsUnknownElementsAndDropsComments() {
-        #expect(clean("<section><custom-tag>Kept <b>bold</b></custom-tag></section><!-- hidden -->") == "Kept <b>bold</b>")
+        #expect(
+            clean("<section><custom-tag>Kept <b>bold</b></custom-tag></section><!-- hidden -->") == "Kept <b>bold</b>")
     }
 
     @Test func allowedElementsAreValidXHTMLTransitional() throws {

@@ -1,12 +1,14 @@
 import Foundation
+import NewsletterTestSupport
 import Testing
 
-import NewsletterTestSupport
 @testable import Compose
 @testable import NewsletterCore
 
 @Suite struct IssueComposerTests {
-    static let sample = Workspace(root: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent())
+    static let sample = Workspace(
+        root: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent())
 
     func compose(_ workspace: Workspace, _ number: Int) throws -> RenderedIssue {
         try IssueBuild(workspace: workspace, number: number).rendered
@@ -34,7 +36,9 @@ import NewsletterTestSupport
         #expect(!email.contains("<link") && !email.contains("<style"))
         // The preheader, hidden in the message.
         #expect(email.contains("<div style=\"display:none;") && email.contains("Meet this year’s award winners"))
-        #expect(email.contains("Issue n.&#160;3 &#183; 1 December 2026") || email.contains("Issue n.\u{A0}3 · 1 December 2026"))
+        #expect(
+            email.contains("Issue n.&#160;3 &#183; 1 December 2026")
+                || email.contains("Issue n.\u{A0}3 · 1 December 2026"))
         // Placeholders that sending fills in.
         #expect(email.contains("href=\"{{unsubscribe_url}}\""))
         #expect(email.contains("https://news.example.org/northbridge/issues/003/"))
@@ -51,7 +55,9 @@ import NewsletterTestSupport
     @Test func everyImageHasAnAlt() throws {
         let temp = try TemporaryWorkspace()
         try temp.issue(1)
-        try temp.write("---\ntitle: Pictures\ndate: 2026-01-01\n---\n![](https://example.org/a.png) and ![A chart](https://example.org/b.png)\n", to: "issues/001/items/01-p.md")
+        try temp.write(
+            "---\ntitle: Pictures\ndate: 2026-01-01\n---\n![](https://example.org/a.png) and ![A chart](https://example.org/b.png)\n",
+            to: "issues/001/items/01-p.md")
         let email = try compose(temp.workspace, 1).emailXHTML
         #expect(email.contains("<img src=\"https://example.org/a.png\" alt=\"\""))
         #expect(email.contains("alt=\"A chart\""))
@@ -103,7 +109,8 @@ import NewsletterTestSupport
         let workspace = Self.sample
         let composer = try IssueComposer(config: workspace.loadConfig(), templates: TemplateSet(workspace: workspace))
         let content = IssueContent(issue: try workspace.loadIssue(3), config: composer.config)
-        let recipient = Recipient(email: "jose@example.org", name: "Peña, José <b>", unsubscribeURL: "https://news.example.org/u/abc?x=1&y=2")
+        let recipient = Recipient(
+            email: "jose@example.org", name: "Peña, José <b>", unsubscribeURL: "https://news.example.org/u/abc?x=1&y=2")
         let rendered = composer.render(content, for: recipient)
         try composer.validate(rendered, issue: 3)
         #expect(rendered.emailXHTML.contains("jose@example.org"))

@@ -24,7 +24,8 @@ import Testing
     }
 
     @Test func dropsRawHTMLUnlessAllowed() {
-        let markdown = "An <abbr title=\"European Union\">EU</abbr> rule.\n\n<script>alert(1)</script>\n\n<div onclick=\"x()\">Block</div>\n"
+        let markdown =
+            "An <abbr title=\"European Union\">EU</abbr> rule.\n\n<script>alert(1)</script>\n\n<div onclick=\"x()\">Block</div>\n"
         let dropped = MarkdownText(markdown, allowRawHTML: false)
         #expect(dropped.webHTML == "<p>An EU rule.</p>\n")
         #expect(!dropped.webHTML.contains("raw HTML omitted"))
@@ -49,7 +50,9 @@ import Testing
         let text = MarkdownText("Para with [a link](https://example.org).\n\n> Quote\n", allowRawHTML: false)
         #expect(text.emailHTML.contains("<p style=\"margin:0 0 16px 0;"))
         #expect(text.emailHTML.contains("<a href=\"https://example.org\" style=\"color:#0b5cad;"))
-        #expect(text.emailHTML.contains("<blockquote style=\"margin:0 0 16px 0;padding:4px 0 4px 16px;border-left:4px solid"))
+        #expect(
+            text.emailHTML.contains(
+                "<blockquote style=\"margin:0 0 16px 0;padding:4px 0 4px 16px;border-left:4px solid"))
         #expect(!text.webHTML.contains("style="))
     }
 
@@ -59,7 +62,8 @@ import Testing
     }
 
     @Test func dropsAParagraphThatOnlyRepeatsTheReadMoreLink() {
-        let markdown = "Text.\n\n[Read the full article](https://example.org/a)\n\nContact: [me](https://example.org/a) or not.\n"
+        let markdown =
+            "Text.\n\n[Read the full article](https://example.org/a)\n\nContact: [me](https://example.org/a) or not.\n"
         let text = MarkdownText(markdown, allowRawHTML: false, readMoreLink: "https://example.org/a")
         #expect(!text.webHTML.contains("Read the full article"))
         #expect(text.webHTML.contains("Contact: <a href=\"https://example.org/a\">me</a> or not."))

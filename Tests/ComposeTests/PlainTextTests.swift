@@ -7,7 +7,10 @@ import Testing
         let text = MarkdownText(
             "See [the report](https://example.org/r) and [the data](https://example.org/d), again [the report](https://example.org/r).\n\nWrite to <editor@example.org> or <https://example.org/x>.",
             allowRawHTML: false)
-        #expect(text.text == "See the report [1] and the data [2], again the report [1].\n\nWrite to editor@example.org or https://example.org/x.")
+        #expect(
+            text.text
+                == "See the report [1] and the data [2], again the report [1].\n\nWrite to editor@example.org or https://example.org/x."
+        )
         #expect(text.references.urls == ["https://example.org/r", "https://example.org/d"])
     }
 
@@ -28,21 +31,22 @@ import Testing
             Ioana Popescu\\
             +32 2 555 01 23
             """, allowRawHTML: false)
-        #expect(text.text == """
-            - one
-            - two
+        #expect(
+            text.text == """
+                - one
+                - two
 
-            3. three
-            4. four
+                3. three
+                4. four
 
-            > “Quoted,” said Bánfi.
-            >
-            > Second paragraph.
+                > “Quoted,” said Bánfi.
+                >
+                > Second paragraph.
 
-            For further information, please contact:
-            Ioana Popescu
-            +32 2 555 01 23
-            """)
+                For further information, please contact:
+                Ioana Popescu
+                +32 2 555 01 23
+                """)
     }
 
     @Test func narrowTablesAlignWideTablesBecomeRecords() {
@@ -51,7 +55,10 @@ import Testing
         let wide = MarkdownText(
             "| Country | Speed checks in 2024 | Speed checks in 2025 | Share of drivers over the limit |\n|---|---|---|---|\n| Denmark | 41 200 | 48 900 | 3.1 % |\n",
             allowRawHTML: false)
-        #expect(wide.text == "Denmark\n  Speed checks in 2024: 41 200\n  Speed checks in 2025: 48 900\n  Share of drivers over the limit: 3.1 %")
+        #expect(
+            wide.text
+                == "Denmark\n  Speed checks in 2024: 41 200\n  Speed checks in 2025: 48 900\n  Share of drivers over the limit: 3.1 %"
+        )
     }
 
     @Test func wrapsAt72ColumnsWithHangingIndents() {

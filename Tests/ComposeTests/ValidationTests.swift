@@ -1,6 +1,6 @@
+import NewsletterTestSupport
 import Testing
 
-import NewsletterTestSupport
 @testable import Compose
 
 @Suite struct XHTMLValidatorTests {
@@ -17,7 +17,8 @@ import NewsletterTestSupport
     }
 
     @Test func acceptsValidXHTMLWithNamedEntities() throws {
-        try XHTMLValidator.validate(document("<p>a&nbsp;b &mdash; c</p><table><tr><td>x</td></tr></table>"), name: "t", origin: "o")
+        try XHTMLValidator.validate(
+            document("<p>a&nbsp;b &mdash; c</p><table><tr><td>x</td></tr></table>"), name: "t", origin: "o")
     }
 
     @Test func reportsEachValidityErrorWithItsLine() {
@@ -36,20 +37,25 @@ import NewsletterTestSupport
     }
 
     @Test func reportsMalformedXML() {
-        let diagnostics = expectDiagnostics { try XHTMLValidator.validate(document("<p>unclosed"), name: "e", origin: "o") }
+        let diagnostics = expectDiagnostics {
+            try XHTMLValidator.validate(document("<p>unclosed"), name: "e", origin: "o")
+        }
         #expect(diagnostics.contains { $0.message.contains("mismatch") || $0.message.contains("end tag") })
     }
 
     @Test func refusesAnotherDoctype() {
         let diagnostics = expectDiagnostics {
-            try XHTMLValidator.validate(document("<p>x</p>", doctype: "-//W3C//DTD XHTML 1.0 Strict//EN"), name: "e", origin: "o")
+            try XHTMLValidator.validate(
+                document("<p>x</p>", doctype: "-//W3C//DTD XHTML 1.0 Strict//EN"), name: "e", origin: "o")
         }
         #expect(diagnostics.contains { $0.message.contains("not XHTML 1.0 Transitional") })
     }
 
     @Test func refusesADocumentWithoutDoctype() {
         let diagnostics = expectDiagnostics {
-            try XHTMLValidator.validate("<html xmlns=\"http://www.w3.org/1999/xhtml\"><head><title>t</title></head><body></body></html>", name: "e", origin: "o")
+            try XHTMLValidator.validate(
+                "<html xmlns=\"http://www.w3.org/1999/xhtml\"><head><title>t</title></head><body></body></html>",
+                name: "e", origin: "o")
         }
         #expect(!diagnostics.isEmpty)
     }

@@ -45,41 +45,56 @@ import Testing
         Case(
             name: "item in two issues", command: ["check", "3"],
             breakWorkspace: { sample in
-                try sample.write(try sample.read("issues/001/items/02-common-curriculum.md"), to: "issues/003/items/07-again.md")
+                try sample.write(
+                    try sample.read("issues/001/items/02-common-curriculum.md"), to: "issues/003/items/07-again.md")
             },
-            expected: ["error: issues/003/items/07-again.md:1: This item", "is already in issue 1 as issues/001/items/02-common-curriculum.md"]),
+            expected: [
+                "error: issues/003/items/07-again.md:1: This item",
+                "is already in issue 1 as issues/001/items/02-common-curriculum.md",
+            ]),
         Case(
             name: "template syntax error", command: ["build", "3"],
             breakWorkspace: { sample in
                 let template = try sample.read("templates/web.html.mustache")
-                try sample.write(template.replacingOccurrences(of: "{{/items}}\n</main>", with: "{{/itemz}}\n</main>"), to: "templates/web.html.mustache")
+                try sample.write(
+                    template.replacingOccurrences(of: "{{/items}}\n</main>", with: "{{/itemz}}\n</main>"),
+                    to: "templates/web.html.mustache")
             },
-            expected: ["error: templates/web.html.mustache:", "syntax error: a section is closed with a different name"]),
+            expected: [
+                "error: templates/web.html.mustache:", "syntax error: a section is closed with a different name",
+            ]),
         Case(
             name: "template rendering invalid XHTML", command: ["check", "3"],
             breakWorkspace: { sample in
                 let template = try sample.read("templates/email.xhtml.mustache")
-                try sample.write(template.replacingOccurrences(of: "<h1 style", with: "<h7 style"), to: "templates/email.xhtml.mustache")
+                try sample.write(
+                    template.replacingOccurrences(of: "<h1 style", with: "<h7 style"),
+                    to: "templates/email.xhtml.mustache")
             },
             expected: ["error: email.xhtml (issue 3):", "h7", "rendered from templates/email.xhtml.mustache"]),
         Case(
             name: "file that is not UTF-8", command: ["check", "3"],
             breakWorkspace: { sample in
-                try sample.write(Data("---\ntitle: Caf".utf8) + Data([0xE9]) + Data("\ndate: 2026-08-27\n---\n".utf8), to: item)
+                try sample.write(
+                    Data("---\ntitle: Caf".utf8) + Data([0xE9]) + Data("\ndate: 2026-08-27\n---\n".utf8), to: item)
             },
             expected: ["error: \(item):2: The file is not valid UTF-8 text", "Save the file as UTF-8"]),
         Case(
             name: "config with a line break in a header value", command: ["check"],
             breakWorkspace: { sample in
                 let config = try sample.read("newsletter.toml")
-                try sample.write(config.replacingOccurrences(of: "name = \"Northbridge Alliance\"", with: "name = \"North\\nBcc: x@example.com\""), to: "newsletter.toml")
+                try sample.write(
+                    config.replacingOccurrences(
+                        of: "name = \"Northbridge Alliance\"", with: "name = \"North\\nBcc: x@example.com\""),
+                    to: "newsletter.toml")
             },
             expected: ["error: newsletter.toml:12: The setting `sender.name` contains a control character (U+000A)."]),
         Case(
             name: "collect into a sent issue", command: ["issue", "collect", "2"], breakWorkspace: { _ in },
             expected: ["error: issues/002/issue.md: Issue 2 has been sent and cannot be changed."]),
         Case(
-            name: "add to a sent issue", command: ["issue", "add", "1", "issues/inbox/2026-11-10-pedestrian-toolkit.md"],
+            name: "add to a sent issue",
+            command: ["issue", "add", "1", "issues/inbox/2026-11-10-pedestrian-toolkit.md"],
             breakWorkspace: { _ in },
             expected: ["error: issues/001/issue.md: Issue 1 has been sent and cannot be changed."]),
     ]
@@ -88,7 +103,9 @@ import Testing
     func isRefusedWithAClearMessage(_ badInput: Case) throws {
         let sample = try SampleWorkspace()
         try badInput.breakWorkspace(sample)
-        let inboxBefore = try FileManager.default.contentsOfDirectory(atPath: sample.root.appending(path: "issues/inbox").path).sorted()
+        let inboxBefore = try FileManager.default.contentsOfDirectory(
+            atPath: sample.root.appending(path: "issues/inbox").path
+        ).sorted()
         let result = try CommandLineTool.run(badInput.command, in: sample.root)
         #expect(result.status == 1, "exit status for \(badInput.name)")
         for fragment in badInput.expected {
@@ -96,7 +113,9 @@ import Testing
         }
         #expect(!result.stderr.contains("Fatal error"))
         #expect(!sample.exists("build"), "nothing is written when the input is bad")
-        let inboxAfter = try FileManager.default.contentsOfDirectory(atPath: sample.root.appending(path: "issues/inbox").path).sorted()
+        let inboxAfter = try FileManager.default.contentsOfDirectory(
+            atPath: sample.root.appending(path: "issues/inbox").path
+        ).sorted()
         #expect(inboxAfter == inboxBefore, "nothing is moved when the input is bad")
     }
 

@@ -36,12 +36,15 @@ import Testing
         #expect(try sample.run("build", "3").status == 0)
         let before = try sample.read("build/003/email.xhtml")
         let template = try sample.read("templates/email.xhtml.mustache")
-        try sample.write(template.replacingOccurrences(of: "</title>", with: "</title><marquee>x</marquee>"), to: "templates/email.xhtml.mustache")
+        try sample.write(
+            template.replacingOccurrences(of: "</title>", with: "</title><marquee>x</marquee>"),
+            to: "templates/email.xhtml.mustache")
         let result = try sample.run("build", "3")
         #expect(result.status == 1)
         #expect(try sample.read("build/003/email.xhtml") == before)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: sample.root.appending(path: "build/003").path).sorted()
-            == ["email.txt", "email.xhtml", "web.html"])
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: sample.root.appending(path: "build/003").path).sorted()
+                == ["email.txt", "email.xhtml", "web.html"])
     }
 
     @Test func aMissingXMLCatalogIsAnErrorThatNamesThePackage() throws {

@@ -21,7 +21,8 @@ import Testing
 
         let inbox = SampleWorkspace.repository.appending(path: "issues/inbox")
         for name in try FileManager.default.contentsOfDirectory(atPath: inbox.path) {
-            try FileManager.default.copyItem(at: inbox.appending(path: name), to: folder.appending(path: "issues/inbox/\(name)"))
+            try FileManager.default.copyItem(
+                at: inbox.appending(path: name), to: folder.appending(path: "issues/inbox/\(name)"))
         }
         let run = { (arguments: [String]) in try CommandLineTool.run(arguments, in: folder) }
         let new = try run(["issue", "new", "--date", "2027-02-01", "--preheader", "Lisbon and more"])
@@ -48,7 +49,8 @@ import Testing
         let outside = FileManager.default.temporaryDirectory.appending(path: "outside-\(UUID().uuidString).md")
         defer { try? FileManager.default.removeItem(at: outside) }
         try Data("---\ntitle: From outside\ndate: 2026-11-28\n---\nText.\n".utf8).write(to: outside)
-        let result = try sample.run("issue", "add", "3", outside.path, "issues/inbox/2026-11-02-general-assembly-lisbon.md")
+        let result = try sample.run(
+            "issue", "add", "3", outside.path, "issues/inbox/2026-11-02-general-assembly-lisbon.md")
         #expect(result.status == 0, "\(result.stderr)")
         #expect(sample.exists("issues/003/items/07-\(outside.lastPathComponent)"))
         #expect(sample.exists("issues/003/items/08-2026-11-02-general-assembly-lisbon.md"))

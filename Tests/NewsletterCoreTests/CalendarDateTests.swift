@@ -1,7 +1,7 @@
 import Foundation
+import NewsletterTestSupport
 import Testing
 
-import NewsletterTestSupport
 @testable import NewsletterCore
 
 @Suite struct CalendarDateTests {
@@ -11,7 +11,9 @@ import NewsletterTestSupport
         #expect(date.description == "2026-04-07")
     }
 
-    @Test(arguments: ["7.4.2015", "2015-4-7", "2015-02-30", "2015-13-01", "15-04-07", "2015-04-07T10:00", "", "２０１５-04-07"])
+    @Test(arguments: [
+        "7.4.2015", "2015-4-7", "2015-02-30", "2015-13-01", "15-04-07", "2015-04-07T10:00", "", "２０１５-04-07",
+    ])
     func refusesEverythingElse(_ text: String) {
         #expect(CalendarDate(iso: text) == nil)
     }

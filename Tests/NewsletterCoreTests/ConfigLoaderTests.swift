@@ -1,12 +1,13 @@
 import Foundation
+import NewsletterTestSupport
 import Testing
 
-import NewsletterTestSupport
 @testable import NewsletterCore
 
 @Suite struct ConfigLoaderTests {
     @Test func readsTheSampleWorkspaceConfig() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         let config = try ConfigLoader.load(from: root.appending(path: "newsletter.toml"))
         #expect(config.name == "Northbridge Alliance Newsletter")
         #expect(config.sender.email == "newsletter@example.org")
@@ -30,40 +31,49 @@ import NewsletterTestSupport
 
     @Test func unknownSettingNamesTheLine() {
         expectOneProblem(at: "newsletter.toml", line: 7, containing: "Unknown setting `sender.emial`") {
-            _ = try ConfigLoader.parse(TemporaryWorkspace.config.replacingOccurrences(
-                of: "email = \"newsletter@example.org\"", with: "email = \"newsletter@example.org\"\nemial = \"x\""))
+            _ = try ConfigLoader.parse(
+                TemporaryWorkspace.config.replacingOccurrences(
+                    of: "email = \"newsletter@example.org\"", with: "email = \"newsletter@example.org\"\nemial = \"x\"")
+            )
         }
     }
 
     @Test func missingSetting() {
         expectOneProblem(at: "newsletter.toml", line: nil, containing: "`base_url` is missing") {
-            _ = try ConfigLoader.parse(TemporaryWorkspace.config.replacingOccurrences(of: "base_url = \"https://news.example.org/test\"", with: ""))
+            _ = try ConfigLoader.parse(
+                TemporaryWorkspace.config.replacingOccurrences(
+                    of: "base_url = \"https://news.example.org/test\"", with: ""))
         }
     }
 
     @Test func lineBreakInAHeaderValueIsRefused() {
         expectOneProblem(at: "newsletter.toml", line: 5, containing: "`sender.name` contains a control character") {
-            _ = try ConfigLoader.parse(TemporaryWorkspace.config.replacingOccurrences(
-                of: "name = \"Test Sender\"", with: "name = \"Test\\r\\nBcc: victim@example.com\""))
+            _ = try ConfigLoader.parse(
+                TemporaryWorkspace.config.replacingOccurrences(
+                    of: "name = \"Test Sender\"", with: "name = \"Test\\r\\nBcc: victim@example.com\""))
         }
     }
 
     @Test func senderAddressMustBePlain() {
         expectOneProblem(at: "newsletter.toml", line: 6, containing: "plain email address") {
-            _ = try ConfigLoader.parse(TemporaryWorkspace.config.replacingOccurrences(
-                of: "email = \"newsletter@example.org\"", with: "email = \"Test <newsletter@example.org>\""))
+            _ = try ConfigLoader.parse(
+                TemporaryWorkspace.config.replacingOccurrences(
+                    of: "email = \"newsletter@example.org\"", with: "email = \"Test <newsletter@example.org>\""))
         }
     }
 
     @Test func baseURLMustBeAbsolute() {
         expectOneProblem(at: "newsletter.toml", line: 2, containing: "absolute http or https URL") {
-            _ = try ConfigLoader.parse(TemporaryWorkspace.config.replacingOccurrences(
-                of: "https://news.example.org/test", with: "news.example.org"))
+            _ = try ConfigLoader.parse(
+                TemporaryWorkspace.config.replacingOccurrences(
+                    of: "https://news.example.org/test", with: "news.example.org"))
         }
     }
 
     @Test func wrongType() {
-        expectOneProblem(at: "newsletter.toml", line: 13, containing: "`compose.allow_raw_html` has a value of the wrong type") {
+        expectOneProblem(
+            at: "newsletter.toml", line: 13, containing: "`compose.allow_raw_html` has a value of the wrong type"
+        ) {
             _ = try ConfigLoader.parse(TemporaryWorkspace.config + "[compose]\nallow_raw_html = \"yes\"\n")
         }
     }

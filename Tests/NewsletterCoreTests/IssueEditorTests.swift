@@ -1,7 +1,7 @@
 import Foundation
+import NewsletterTestSupport
 import Testing
 
-import NewsletterTestSupport
 @testable import NewsletterCore
 
 @Suite struct IssueEditorTests {
@@ -17,7 +17,8 @@ import NewsletterTestSupport
         #expect(first.header.preheader == "Short")
         #expect(first.header.status == .draft)
         try temp.issue(9)
-        let next = try editor.createIssue(subject: "Ten: “quotes” and \\ backslash", date: date, preheader: nil, config: config)
+        let next = try editor.createIssue(
+            subject: "Ten: “quotes” and \\ backslash", date: date, preheader: nil, config: config)
         #expect(next.number == 10)
         #expect(next.folder.lastPathComponent == "010")
         #expect(try temp.workspace.loadIssue(10).header.subject == "Ten: “quotes” and \\ backslash")
@@ -26,7 +27,8 @@ import NewsletterTestSupport
     @Test func subjectsWithLineBreaksAreRefused() throws {
         let temp = try TemporaryWorkspace()
         expectDiagnostics {
-            _ = try IssueEditor(workspace: temp.workspace).createIssue(subject: "A\r\nBcc: x@example.com", date: date, preheader: nil, config: config)
+            _ = try IssueEditor(workspace: temp.workspace).createIssue(
+                subject: "A\r\nBcc: x@example.com", date: date, preheader: nil, config: config)
         }
         #expect(try temp.workspace.issueNumbers().isEmpty)
     }
@@ -41,7 +43,8 @@ import NewsletterTestSupport
         let (number, placed) = try IssueEditor(workspace: temp.workspace).collect(into: nil, since: nil, until: nil)
         #expect(number == 1)
         #expect(placed.map(\.item.title) == ["Early", "Middle", "Late"])
-        #expect(try temp.files(in: "issues/001/items") == ["01-existing.md", "02-zeta.md", "03-middle.md", "04-alpha.md"])
+        #expect(
+            try temp.files(in: "issues/001/items") == ["01-existing.md", "02-zeta.md", "03-middle.md", "04-alpha.md"])
         #expect(try temp.files(in: "issues/inbox").isEmpty)
         #expect(try temp.workspace.loadIssue(1).items.map(\.title) == ["Existing", "Early", "Middle", "Late"])
     }
@@ -104,7 +107,9 @@ import NewsletterTestSupport
         try temp.item("issues/001/items/01-a.md", title: "Award winners", date: "2026-10-31")
         try temp.item("issues/inbox/fine.md", title: "Fine", date: "2026-11-01")
         try temp.item("issues/inbox/copy.md", title: "award winners", date: "2026-10-31")
-        let diagnostics = expectDiagnostics { _ = try IssueEditor(workspace: temp.workspace).collect(into: 2, since: nil, until: nil) }
+        let diagnostics = expectDiagnostics {
+            _ = try IssueEditor(workspace: temp.workspace).collect(into: 2, since: nil, until: nil)
+        }
         #expect(diagnostics.count == 1)
         #expect(diagnostics.first?.location?.file == "issues/inbox/copy.md")
         #expect(diagnostics.first?.message.contains("already in issue 1 as issues/001/items/01-a.md") == true)
@@ -118,7 +123,8 @@ import NewsletterTestSupport
         try temp.issue(2)
         try temp.item("issues/001/items/01-a.md", title: "A", date: "2026-10-31")
         expectOneProblem(at: "issues/001/items/01-a.md", line: 1, containing: "already in issue 1") {
-            _ = try IssueEditor(workspace: temp.workspace).add([temp.root.appending(path: "issues/001/items/01-a.md")], to: 2)
+            _ = try IssueEditor(workspace: temp.workspace).add(
+                [temp.root.appending(path: "issues/001/items/01-a.md")], to: 2)
         }
     }
 
@@ -128,7 +134,9 @@ import NewsletterTestSupport
         try temp.issue(2)
         try temp.item("issues/001/items/01-a.md", title: "A", date: "2026-10-31", extra: "source: feed:42\n")
         try temp.item("issues/002/items/01-b.md", title: "B, renamed", date: "2026-11-02", extra: "source: feed:42\n")
-        expectOneProblem(at: "issues/002/items/01-b.md", line: 1, containing: "already in issue 1 as issues/001/items/01-a.md") {
+        expectOneProblem(
+            at: "issues/002/items/01-b.md", line: 1, containing: "already in issue 1 as issues/001/items/01-a.md"
+        ) {
             try temp.workspace.checkNoDuplicates(in: temp.workspace.loadIssue(2))
         }
     }
@@ -166,9 +174,11 @@ import NewsletterTestSupport
     }
 
     @Test func writesTheSameTemplatesAsTheSampleWorkspace() throws {
-        let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         for (name, text) in DefaultTemplates.files {
-            #expect(try String(contentsOf: sample.appending(path: "templates/\(name)"), encoding: .utf8) == text, "\(name)")
+            #expect(
+                try String(contentsOf: sample.appending(path: "templates/\(name)"), encoding: .utf8) == text, "\(name)")
         }
         #expect(DefaultTemplates.files.count == 3)
     }

@@ -1,7 +1,7 @@
 import Foundation
+import NewsletterTestSupport
 import Testing
 
-import NewsletterTestSupport
 @testable import NewsletterCore
 
 @Suite struct NewsItemTests {
@@ -12,7 +12,8 @@ import NewsletterTestSupport
     }
 
     @Test func readsEveryField() throws {
-        let item = try parse("""
+        let item = try parse(
+            """
             ---
             title: "Budapest conference: 12–14 May"
             date: 2026-04-07
@@ -33,7 +34,10 @@ import NewsletterTestSupport
         #expect(item.date == CalendarDate(iso: "2026-04-07"))
         #expect(item.summary == "Three days of talks, in two lines.")
         #expect(item.link == "https://www.example.org/news/budapest")
-        #expect(item.attachments == [.init(title: "Strategic assessment (PDF)", url: "https://www.example.org/files/assessment.pdf")])
+        #expect(
+            item.attachments == [
+                .init(title: "Strategic assessment (PDF)", url: "https://www.example.org/files/assessment.pdf")
+            ])
         #expect(item.tags == ["conference", "police"])
         #expect(item.source == "https://www.example.org/news/123")
         #expect(item.body == "The body, with **Markdown**.\n")
@@ -116,7 +120,8 @@ import NewsletterTestSupport
 
     @Test func attachmentsNeedTitleAndURL() {
         expectOneProblem(at: "issues/inbox/item.md", line: 6, containing: "attachments[2].url") {
-            _ = try parse("""
+            _ = try parse(
+                """
                 ---
                 title: A
                 date: 2026-01-02
@@ -167,6 +172,7 @@ import NewsletterTestSupport
         try TextFile.writeAtomically("first", to: file)
         try TextFile.writeAtomically("second", to: file)
         #expect(try String(contentsOf: file, encoding: .utf8) == "second")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: file.deletingLastPathComponent().path) == ["out.txt"])
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: file.deletingLastPathComponent().path) == ["out.txt"])
     }
 }

@@ -1,6 +1,5 @@
-public import Testing
-
 public import NewsletterCore
+public import Testing
 
 /// Runs `body`, expects a `NewsletterError`, and returns its diagnostics for closer checks.
 @discardableResult
@@ -25,11 +24,14 @@ public func expectOneProblem(
 ) {
     let diagnostics = expectDiagnostics(sourceLocation: sourceLocation, body)
     guard diagnostics.count == 1, let diagnostic = diagnostics.first else {
-        Issue.record("expected one diagnostic, got \(diagnostics.count): \(diagnostics)", sourceLocation: sourceLocation)
+        Issue.record(
+            "expected one diagnostic, got \(diagnostics.count): \(diagnostics)", sourceLocation: sourceLocation)
         return
     }
     #expect(diagnostic.location?.file == file, sourceLocation: sourceLocation)
     #expect(diagnostic.location?.line == line, sourceLocation: sourceLocation)
-    #expect(diagnostic.message.contains(fragment), "“\(diagnostic.message)” lacks “\(fragment)”", sourceLocation: sourceLocation)
+    #expect(
+        diagnostic.message.contains(fragment), "“\(diagnostic.message)” lacks “\(fragment)”",
+        sourceLocation: sourceLocation)
     #expect(diagnostic.hint?.isEmpty == false, "every problem says what to do", sourceLocation: sourceLocation)
 }

@@ -1,5 +1,4 @@
 public import Foundation
-
 public import NewsletterCore
 
 /// A workspace in a fresh temporary folder, removed when the test ends.
@@ -45,8 +44,11 @@ public final class TemporaryWorkspace {
 
     public func issue(_ number: Int, status: String = "draft", date: String = "2026-12-01") throws {
         let folder = "issues/\(IssueNumber.folderName(number))"
-        try write("---\nsubject: \"Issue \(number)\"\ndate: \(date)\nstatus: \(status)\n---\nHello.\n", to: "\(folder)/issue.md")
-        try FileManager.default.createDirectory(at: root.appending(path: "\(folder)/items"), withIntermediateDirectories: true)
+        try write(
+            "---\nsubject: \"Issue \(number)\"\ndate: \(date)\nstatus: \(status)\n---\nHello.\n",
+            to: "\(folder)/issue.md")
+        try FileManager.default.createDirectory(
+            at: root.appending(path: "\(folder)/items"), withIntermediateDirectories: true)
     }
 
     public func files(in path: String) throws -> [String] {

@@ -17,8 +17,10 @@ enum EmailStyles {
         "ul": "margin:0 0 16px 0;padding:0 0 0 24px;\(font)font-size:16px;line-height:1.55;color:#1f2933;",
         "ol": "margin:0 0 16px 0;padding:0 0 0 24px;\(font)font-size:16px;line-height:1.55;color:#1f2933;",
         "li": "margin:0 0 6px 0;",
-        "blockquote": "margin:0 0 16px 0;padding:4px 0 4px 16px;border-left:4px solid #bcccdc;color:#334e68;font-style:italic;",
-        "pre": "margin:0 0 16px 0;padding:12px;background-color:#f0f4f8;font-family:Menlo,Consolas,monospace;font-size:13px;white-space:pre-wrap;",
+        "blockquote":
+            "margin:0 0 16px 0;padding:4px 0 4px 16px;border-left:4px solid #bcccdc;color:#334e68;font-style:italic;",
+        "pre":
+            "margin:0 0 16px 0;padding:12px;background-color:#f0f4f8;font-family:Menlo,Consolas,monospace;font-size:13px;white-space:pre-wrap;",
         "code": "font-family:Menlo,Consolas,monospace;font-size:14px;",
         "table": "border-collapse:collapse;margin:0 0 16px 0;width:100%;\(sans)font-size:14px;",
         "th": "border:1px solid #d9e2ec;padding:6px 8px;text-align:left;background-color:#f0f4f8;color:#102a43;",

@@ -1,5 +1,5 @@
-import Foundation
 internal import CLibXML2
+import Foundation
 
 /// A piece of HTML (an item's rendered Markdown, or raw HTML from a feed) parsed by libxml2's
 /// HTML parser into a tree that can be sanitised, styled and written out as XHTML.
@@ -13,7 +13,8 @@ final class HTMLFragment {
 
     init(html: String) {
         LibXML2.initialize()
-        let wrapped = "<html><head><meta charset=\"utf-8\"></head><body><div id=\"\(Self.containerID)\">\(html)</div></body></html>"
+        let wrapped =
+            "<html><head><meta charset=\"utf-8\"></head><body><div id=\"\(Self.containerID)\">\(html)</div></body></html>"
         let options = Int32(HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_NONET.rawValue)
         document = wrapped.withCString { htmlReadMemory($0, Int32(strlen($0)), nil, "UTF-8", options) }
         container = Self.findContainer(in: document.flatMap { xmlDocGetRootElement($0) })

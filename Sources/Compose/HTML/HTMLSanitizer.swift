@@ -1,5 +1,5 @@
-import Foundation
 internal import CLibXML2
+import Foundation
 
 /// Keeps only the HTML a newsletter needs, with libxml2 doing the parsing: an allowlist of
 /// elements and attributes, all valid in XHTML 1.0 Transitional; no scripts, styles, event
@@ -66,7 +66,8 @@ struct HTMLSanitizer {
             }
             if LibXML2.attribute("href", of: element) == nil { unwrap(element) }
         case "img":
-            guard let source = LibXML2.attribute("src", of: element), Self.isAllowed(source, schemes: Self.imageSchemes) else {
+            guard let source = LibXML2.attribute("src", of: element), Self.isAllowed(source, schemes: Self.imageSchemes)
+            else {
                 remove(element)
                 return
             }
@@ -82,7 +83,9 @@ struct HTMLSanitizer {
     /// Whether `url` is absolute with one of `schemes`. Control characters and spaces inside the
     /// scheme (`java\tscript:`) are what browsers ignore, so they are removed before looking.
     static func isAllowed(_ url: String, schemes: Set<String>) -> Bool {
-        let compact = url.unicodeScalars.filter { !$0.properties.isWhitespace && $0.properties.generalCategory != .control }
+        let compact = url.unicodeScalars.filter {
+            !$0.properties.isWhitespace && $0.properties.generalCategory != .control
+        }
         let text = String(String.UnicodeScalarView(compact))
         guard let colon = text.firstIndex(of: ":") else { return false }
         let scheme = text[..<colon].lowercased()

@@ -1,5 +1,5 @@
-import Foundation
 internal import CCmarkGFM
+import Foundation
 
 /// A CommonMark document parsed by cmark-gfm, the reference implementation, with the GFM
 /// table, autolink and strikethrough extensions. Not `Sendable`: the tree belongs to one thread.
@@ -38,7 +38,9 @@ final class MarkdownDocument {
 
     /// The document as an HTML fragment.
     func html() -> String {
-        guard let rendered = cmark_render_html(root, options, cmark_parser_get_syntax_extensions(parser)) else { return "" }
+        guard let rendered = cmark_render_html(root, options, cmark_parser_get_syntax_extensions(parser)) else {
+            return ""
+        }
         defer { free(rendered) }
         return String(cString: rendered)
     }

@@ -1,6 +1,6 @@
 import Foundation
-public import NewsletterCore
 internal import Mustache
+public import NewsletterCore
 
 /// The Mustache templates an issue is rendered with: the workspace's own files in `templates/`,
 /// or the built-in defaults for any it does not have.
@@ -57,7 +57,9 @@ public struct TemplateSet: Sendable {
             throw NewsletterError(
                 "The template has a syntax error: \(describe(error.error)).",
                 at: SourceLocation(file: origin, line: error.context.lineNumber),
-                hint: "The line reads `\(error.context.line.trimmingCharacters(in: .whitespaces))`; check that every {{#section}} is closed by a matching {{/section}}.")
+                hint:
+                    "The line reads `\(error.context.line.trimmingCharacters(in: .whitespaces))`; check that every {{#section}} is closed by a matching {{/section}}."
+            )
         }
     }
 

@@ -1,6 +1,6 @@
+internal import CLibXML2
 import Foundation
 import NewsletterCore
-internal import CLibXML2
 
 /// Checks the web page with libxml2's HTML parser. libxml2 knows HTML 4, so the HTML5 elements
 /// it does not recognise are accepted by name; every other parser error fails the check.
@@ -13,13 +13,16 @@ public enum WebPageChecker {
     public static func check(_ page: String, name: String, origin: String) throws {
         let problems = parse(page)
         guard !problems.isEmpty else { return }
-        throw NewsletterError(diagnostics: ValidationReport.diagnostics(for: problems, in: page, name: name, origin: origin))
+        throw NewsletterError(
+            diagnostics: ValidationReport.diagnostics(for: problems, in: page, name: name, origin: origin))
     }
 
     static func parse(_ page: String) -> [XMLProblem] {
         let ((), problems) = XMLErrorCollector.collecting {
             let options = Int32(HTML_PARSE_NONET.rawValue | HTML_PARSE_NODEFDTD.rawValue)
-            let parsed = page.withCString { text in htmlReadMemory(text, Int32(strlen(text)), "web.html", "UTF-8", options) }
+            let parsed = page.withCString { text in
+                htmlReadMemory(text, Int32(strlen(text)), "web.html", "UTF-8", options)
+            }
             if let parsed { xmlFreeDoc(parsed) }
         }
         let unknownTag = Int32(XML_HTML_UNKNOWN_TAG.rawValue)

@@ -1,6 +1,6 @@
+internal import CLibXML2
 import Foundation
 import NewsletterCore
-internal import CLibXML2
 
 /// Validates the email against the XHTML 1.0 Transitional DTD with libxml2, offline: the DTD
 /// comes from the system's XML catalog (Debian's w3c-sgml-lib), never from the network.
@@ -14,13 +14,16 @@ public enum XHTMLValidator {
         try requireCatalog()
         let problems = parse(document)
         guard !problems.isEmpty else { return }
-        throw NewsletterError(diagnostics: ValidationReport.diagnostics(for: problems, in: document, name: name, origin: origin))
+        throw NewsletterError(
+            diagnostics: ValidationReport.diagnostics(for: problems, in: document, name: name, origin: origin))
     }
 
     /// libxml2's problems with `document`: well-formedness, the doctype, and validity.
     static func parse(_ document: String) -> [XMLProblem] {
         let (problems, collected) = XMLErrorCollector.collecting { () -> [XMLProblem] in
-            guard let context = xmlNewParserCtxt() else { return [XMLProblem(line: 0, message: "out of memory", code: 0, isWarning: false)] }
+            guard let context = xmlNewParserCtxt() else {
+                return [XMLProblem(line: 0, message: "out of memory", code: 0, isWarning: false)]
+            }
             defer { xmlFreeParserCtxt(context) }
             let options = Int32(XML_PARSE_DTDLOAD.rawValue | XML_PARSE_DTDVALID.rawValue | XML_PARSE_NONET.rawValue)
             let parsed = document.withCString { text in
@@ -37,10 +40,13 @@ public enum XHTMLValidator {
     private static func doctypeProblems(_ document: xmlDocPtr) -> [XMLProblem] {
         let declared = document.pointee.intSubset.flatMap { $0.pointee.ExternalID }.map { String(cString: $0) }
         guard declared != publicID else { return [] }
-        return [XMLProblem(
-            line: 1,
-            message: "The document declares \(declared.map { "the doctype “\($0)”" } ?? "no doctype"), not XHTML 1.0 Transitional",
-            code: 0, isWarning: false)]
+        return [
+            XMLProblem(
+                line: 1,
+                message:
+                    "The document declares \(declared.map { "the doctype “\($0)”" } ?? "no doctype"), not XHTML 1.0 Transitional",
+                code: 0, isWarning: false)
+        ]
     }
 
     /// A missing catalog or DTD would make every document fail (or, worse, pass unchecked):
@@ -50,7 +56,9 @@ public enum XHTMLValidator {
         guard let resolved = xmlCatalogResolve(publicID, systemID) else {
             throw NewsletterError(
                 "The XHTML 1.0 DTD is not in the XML catalog (\(ProcessInfo.processInfo.environment["XML_CATALOG_FILES"] ?? "/etc/xml/catalog")), so emails cannot be validated.",
-                hint: "Install Debian's w3c-sgml-lib package: `sudo apt-get install w3c-sgml-lib` (scripts/setup does this).")
+                hint:
+                    "Install Debian's w3c-sgml-lib package: `sudo apt-get install w3c-sgml-lib` (scripts/setup does this)."
+            )
         }
         cnl_xml_free(resolved)
     }
@@ -58,7 +66,9 @@ public enum XHTMLValidator {
 
 /// Turns libxml2's problems into diagnostics that show the offending line of the rendered document.
 enum ValidationReport {
-    static func diagnostics(for problems: [XMLProblem], in document: String, name: String, origin: String) -> [Diagnostic] {
+    static func diagnostics(for problems: [XMLProblem], in document: String, name: String, origin: String)
+        -> [Diagnostic]
+    {
         let lines = document.split(separator: "\n", omittingEmptySubsequences: false)
         return problems.map { problem in
             var hint = "It was rendered from \(origin)."

@@ -1,5 +1,5 @@
-import Foundation
 internal import CLibXML2
+import Foundation
 
 /// One problem libxml2 reported, with the line of the document it was found on.
 struct XMLProblem: Sendable, Equatable {

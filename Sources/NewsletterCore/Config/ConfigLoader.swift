@@ -28,12 +28,15 @@ public enum ConfigLoader {
                 if parts.last != key { parts.append(key) }
                 return parts.joined(separator: ".")
             }.sorted()
-            throw NewsletterError(diagnostics: keys.map { key in
-                Diagnostic(
-                    "Unknown setting `\(key)`.",
-                    at: SourceLocation(file: fileName, line: file.line(ofKey: key)),
-                    hint: "Check its spelling and section; `newsletter init` writes a commented example of every setting.")
-            })
+            throw NewsletterError(
+                diagnostics: keys.map { key in
+                    Diagnostic(
+                        "Unknown setting `\(key)`.",
+                        at: SourceLocation(file: fileName, line: file.line(ofKey: key)),
+                        hint:
+                            "Check its spelling and section; `newsletter init` writes a commented example of every setting."
+                    )
+                })
         } catch let error as DecodingError {
             throw file.error(for: error)
         }
@@ -84,7 +87,9 @@ struct RawConfigFile {
                 return NewsletterError(
                     "The setting `\(path)` has a value of the wrong type.",
                     at: SourceLocation(file: ConfigLoader.fileName, line: line),
-                    hint: "Text is written in double quotes, true and false without; `newsletter init` writes an example of every setting.")
+                    hint:
+                        "Text is written in double quotes, true and false without; `newsletter init` writes an example of every setting."
+                )
             }
             let section = parts.dropLast().joined(separator: ".")
             return NewsletterError(
@@ -102,7 +107,8 @@ struct RawConfigFile {
             return NewsletterError(
                 "The setting `\(path)` has an unusable value: \(context.debugDescription)", at: location(ofKey: path))
         @unknown default:
-            return NewsletterError("The configuration cannot be read: \(error).", at: SourceLocation(file: ConfigLoader.fileName))
+            return NewsletterError(
+                "The configuration cannot be read: \(error).", at: SourceLocation(file: ConfigLoader.fileName))
         }
     }
 

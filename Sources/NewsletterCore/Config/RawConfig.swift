@@ -3,29 +3,48 @@ import Foundation
 /// `newsletter.toml` exactly as written, before its values are checked.
 struct RawConfig: Decodable {
     var name: String
-    var base_url: String
+    var baseURL: String
     var locale: String?
     var sender: Sender
     var organisation: Organisation
     var compose: Compose?
     var lists: Lists?
 
+    enum CodingKeys: String, CodingKey {
+        case name, locale, sender, organisation, compose, lists
+        case baseURL = "base_url"
+    }
+
     struct Sender: Decodable {
         var name: String
         var email: String
-        var reply_to: String?
+        var replyTo: String?
+
+        enum CodingKeys: String, CodingKey {
+            case name, email
+            case replyTo = "reply_to"
+        }
     }
 
     struct Organisation: Decodable {
         var name: String
         var website: String?
         var about: String
-        var postal_address: String
+        var postalAddress: String
         var contact: String?
+
+        enum CodingKeys: String, CodingKey {
+            case name, website, about, contact
+            case postalAddress = "postal_address"
+        }
     }
 
     struct Compose: Decodable {
-        var allow_raw_html: Bool?
+        var allowRawHTML: Bool?
+
+        enum CodingKeys: String, CodingKey {
+            case allowRawHTML = "allow_raw_html"
+        }
     }
 
     struct Lists: Decodable {
@@ -46,19 +65,19 @@ struct RawConfig: Decodable {
 
         let config = NewsletterConfig(
             name: text(name, "name"),
-            baseURL: url(base_url, "base_url") ?? URL(fileURLWithPath: "/"),
+            baseURL: url(baseURL, "base_url") ?? URL(fileURLWithPath: "/"),
             locale: text(locale ?? "en_GB", "locale"),
             sender: .init(
                 name: text(sender.name, "sender.name"),
                 email: email(sender.email, "sender.email"),
-                replyTo: sender.reply_to.map { email($0, "sender.reply_to") }),
+                replyTo: sender.replyTo.map { email($0, "sender.reply_to") }),
             organisation: .init(
                 name: text(organisation.name, "organisation.name"),
                 website: organisation.website.flatMap { url($0, "organisation.website") },
                 about: text(organisation.about, "organisation.about", multiline: true),
-                postalAddress: text(organisation.postal_address, "organisation.postal_address"),
+                postalAddress: text(organisation.postalAddress, "organisation.postal_address"),
                 contact: organisation.contact.map { text($0, "organisation.contact") }),
-            compose: .init(allowRawHTML: compose?.allow_raw_html ?? false),
+            compose: .init(allowRawHTML: compose?.allowRawHTML ?? false),
             lists: .init(defaultList: lists?.default.map { text($0, "lists.default") } ?? "main"))
         try problems.throwIfAny()
         return config
@@ -71,7 +90,8 @@ enum ConfigValue {
     static func text(_ value: String, key: String, multiline: Bool, in file: RawConfigFile) throws -> String {
         let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else {
-            throw NewsletterError("The setting `\(key)` is empty.", at: file.location(ofKey: key), hint: "Give it a value.")
+            throw NewsletterError(
+                "The setting `\(key)` is empty.", at: file.location(ofKey: key), hint: "Give it a value.")
         }
         let allowed: Set<Character> = multiline ? ["\n", "\t"] : []
         if let bad = trimmed.first(where: { $0.isControlCharacter && !allowed.contains($0) }) {

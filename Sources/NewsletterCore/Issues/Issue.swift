@@ -31,7 +31,9 @@ public struct IssueHeader: Sendable, Equatable {
 
     public static let fields = ["subject", "date", "preheader", "status"]
 
-    public init(subject: String, date: CalendarDate, preheader: String?, status: IssueStatus, intro: String, introLine: Int) {
+    public init(
+        subject: String, date: CalendarDate, preheader: String?, status: IssueStatus, intro: String, introLine: Int
+    ) {
         self.subject = subject
         self.date = date
         self.preheader = preheader
@@ -50,15 +52,19 @@ public struct IssueHeader: Sendable, Equatable {
         let statusText = problems.attempt { try front.text("status") } ?? nil
         let status = IssueStatus(rawValue: statusText ?? IssueStatus.draft.rawValue)
         if status == nil {
-            problems.record(Diagnostic(
-                "`status` must be `draft` or `sent`, found `\(statusText ?? "")`.", at: front.location(of: "status"),
-                hint: "New issues are `draft`; `newsletter send` marks them `sent`."))
+            problems.record(
+                Diagnostic(
+                    "`status` must be `draft` or `sent`, found `\(statusText ?? "")`.",
+                    at: front.location(of: "status"),
+                    hint: "New issues are `draft`; `newsletter send` marks them `sent`."))
         }
         try problems.throwIfAny()
         guard let subject, let date, let status else {
             throw NewsletterError("The issue has no subject or date.", at: SourceLocation(file: displayPath, line: 1))
         }
-        self.init(subject: subject, date: date, preheader: preheader, status: status, intro: front.body, introLine: front.bodyLine)
+        self.init(
+            subject: subject, date: date, preheader: preheader, status: status, intro: front.body,
+            introLine: front.bodyLine)
     }
 
     /// The text of `issue.md` for this header, front matter first.

@@ -23,7 +23,11 @@ struct FrontMatter {
                 at: SourceLocation(file: file, line: 1),
                 hint: "Begin the file with `---`, then `title:` and `date:` lines, then `---`, then the text.")
         }
-        guard let closing = lines.indices.dropFirst().first(where: { ["---", "..."].contains(lines[$0].trimmingTrailingWhitespace()) }) else {
+        guard
+            let closing = lines.indices.dropFirst().first(where: {
+                ["---", "..."].contains(lines[$0].trimmingTrailingWhitespace())
+            })
+        else {
             throw NewsletterError(
                 "The front matter that starts on line 1 is never closed.",
                 at: SourceLocation(file: file, line: 1),
@@ -76,11 +80,12 @@ struct FrontMatter {
     func requireOnly(_ known: [String]) throws {
         let unknown = keyOrder.filter { !known.contains($0) }
         guard !unknown.isEmpty else { return }
-        throw NewsletterError(diagnostics: unknown.map { key in
-            Diagnostic(
-                "Unknown field `\(key)`.", at: location(of: key),
-                hint: "The fields are \(known.map { "`\($0)`" }.joined(separator: ", ")).")
-        })
+        throw NewsletterError(
+            diagnostics: unknown.map { key in
+                Diagnostic(
+                    "Unknown field `\(key)`.", at: location(of: key),
+                    hint: "The fields are \(known.map { "`\($0)`" }.joined(separator: ", ")).")
+            })
     }
 
     /// A single-line text field: whitespace runs (a folded YAML string's line breaks among
@@ -99,7 +104,8 @@ struct FrontMatter {
                 "The field `\(key)` must be a single text value.", at: location(of: key),
                 hint: "Write it on one line, in double quotes if it contains a colon.")
         }
-        let collapsed = Self.isPlainLine(raw)
+        let collapsed =
+            Self.isPlainLine(raw)
             ? raw : raw.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).joined(separator: " ")
         if let bad = collapsed.first(where: \.isControlCharacter) {
             throw NewsletterError(
@@ -165,7 +171,8 @@ struct FrontMatter {
         if node.null != nil { return [] }
         guard let sequence = node.sequence else {
             throw NewsletterError(
-                "`\(key)` must be a list of entries, each starting with `- `.", at: SourceLocation(file: file, line: line),
+                "`\(key)` must be a list of entries, each starting with `- `.",
+                at: SourceLocation(file: file, line: line),
                 hint: "Write each entry as `- title: \"…\"` followed by an indented `url: https://…`.")
         }
         return try sequence.map { element in
@@ -209,13 +216,15 @@ struct FrontMatter {
             let line = (context?.mark.line ?? mark.line) + 1
             let detail = context.map { "\(problem) \($0.text)" } ?? problem
             return NewsletterError(
-                "The front matter is not valid YAML: \(detail).", at: SourceLocation(file: file, line: line), hint: hint)
+                "The front matter is not valid YAML: \(detail).", at: SourceLocation(file: file, line: line), hint: hint
+            )
         case .duplicatedKeysInMapping(let duplicates, let context):
             return NewsletterError(
                 "The front matter repeats \(duplicates.map { "`\($0)`" }.joined(separator: ", ")).",
                 at: SourceLocation(file: file, line: context.mark.line + 1), hint: "Keep one of each.")
         default:
-            return NewsletterError("The front matter is not valid YAML: \(error).", at: SourceLocation(file: file, line: 2), hint: hint)
+            return NewsletterError(
+                "The front matter is not valid YAML: \(error).", at: SourceLocation(file: file, line: 2), hint: hint)
         }
     }
 }

@@ -65,14 +65,16 @@ extension NewsItem {
     private static func attachments(in front: FrontMatter) throws -> [Attachment] {
         try front.mappingList("attachments").enumerated().map { index, entry in
             let label = "attachments[\(index + 1)]"
-            guard let title = entry.fields["title"]?.scalar?.string.trimmingCharacters(in: .whitespaces), !title.isEmpty,
+            guard let title = entry.fields["title"]?.scalar?.string.trimmingCharacters(in: .whitespaces),
+                !title.isEmpty,
                 !title.contains(where: \.isControlCharacter)
             else {
                 throw NewsletterError(
                     "\(label) needs a `title` on one line.", at: SourceLocation(file: front.file, line: entry.line),
                     hint: "Give the document a name readers recognise, such as `Strategic assessment 2026 (PDF)`.")
             }
-            guard let url = try front.url("url", at: entry.fields["url"], line: entry.line, label: "\(label).url") else {
+            guard let url = try front.url("url", at: entry.fields["url"], line: entry.line, label: "\(label).url")
+            else {
                 throw NewsletterError(
                     "\(label) needs a `url`.", at: SourceLocation(file: front.file, line: entry.line),
                     hint: "Add `url: https://…` under its title.")

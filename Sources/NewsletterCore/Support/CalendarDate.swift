@@ -42,7 +42,8 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
     public var noonUTC: Date {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC") ?? .current
-        return calendar.date(from: DateComponents(year: year, month: month, day: day, hour: 12)) ?? Date(timeIntervalSince1970: 0)
+        return calendar.date(from: DateComponents(year: year, month: month, day: day, hour: 12))
+            ?? Date(timeIntervalSince1970: 0)
     }
 
     /// The long form for readers, in the newsletter's locale: `7 April 2026` in `en_GB`.

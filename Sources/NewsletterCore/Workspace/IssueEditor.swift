@@ -17,7 +17,9 @@ public struct IssueEditor: Sendable {
     }
 
     /// Starts the next issue: one more than the highest number, in a new `issues/NNN/` folder.
-    public func createIssue(subject: String?, date: CalendarDate, preheader: String?, config: NewsletterConfig) throws -> Issue {
+    public func createIssue(subject: String?, date: CalendarDate, preheader: String?, config: NewsletterConfig) throws
+        -> Issue
+    {
         let number = (try workspace.issueNumbers().last ?? 0) + 1
         let folder = workspace.issueFolder(number)
         let header = IssueHeader(
@@ -25,7 +27,8 @@ public struct IssueEditor: Sendable {
             date: date, preheader: preheader, status: .draft,
             intro: "\nWrite the introduction to issue \(number) here, in Markdown.\n", introLine: 7)
         do {
-            try FileManager.default.createDirectory(at: folder.appending(path: "items"), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: folder.appending(path: "items"), withIntermediateDirectories: true)
         } catch {
             throw NewsletterError(
                 "The folder \(workspace.displayPath(folder)) cannot be created: \(TextFile.describe(error)).",
@@ -37,7 +40,9 @@ public struct IssueEditor: Sendable {
 
     /// Moves the inbox items dated within `since...until` into issue `number` (default: the newest
     /// draft), oldest first, after the items it already has.
-    public func collect(into number: Int?, since: CalendarDate?, until: CalendarDate?) throws -> (issue: Int, placed: [Placement]) {
+    public func collect(into number: Int?, since: CalendarDate?, until: CalendarDate?) throws -> (
+        issue: Int, placed: [Placement]
+    ) {
         let target = try number ?? newestDraft()
         let issue = try draftIssue(target)
         let pending = try workspace.inboxItems().filter { item in
@@ -59,7 +64,8 @@ public struct IssueEditor: Sendable {
         try problems.throwIfAny()
         try workspace.checkNotInAnyIssue(items)
         let inbox = workspace.inboxFolder.standardizedFileURL.path
-        return try place(items, in: issue, moving: { $0.file.deletingLastPathComponent().standardizedFileURL.path == inbox })
+        return try place(
+            items, in: issue, moving: { $0.file.deletingLastPathComponent().standardizedFileURL.path == inbox })
     }
 
     /// The newest issue that is still a draft.
@@ -67,7 +73,8 @@ public struct IssueEditor: Sendable {
         for number in try workspace.issueNumbers().reversed() {
             if let issue = try? workspace.loadIssue(number), !issue.isSent { return number }
         }
-        throw NewsletterError("There is no draft issue to collect into.", hint: "Start one with `newsletter issue new`.")
+        throw NewsletterError(
+            "There is no draft issue to collect into.", hint: "Start one with `newsletter issue new`.")
     }
 
     private func draftIssue(_ number: Int) throws -> Issue {
@@ -81,7 +88,9 @@ public struct IssueEditor: Sendable {
         return issue
     }
 
-    private func place(_ items: [NewsItem], in issue: Issue, moving shouldMove: (NewsItem) -> Bool) throws -> [Placement] {
+    private func place(_ items: [NewsItem], in issue: Issue, moving shouldMove: (NewsItem) -> Bool) throws
+        -> [Placement]
+    {
         let itemsFolder = issue.folder.appending(path: "items")
         let existing = try workspace.markdownFiles(in: itemsFolder).map(\.lastPathComponent)
         var next = (existing.compactMap { FileOrder.split($0).number }.max() ?? 0) + 1
@@ -111,7 +120,8 @@ public struct IssueEditor: Sendable {
     static func checkedSubject(_ subject: String) throws -> String {
         let trimmed = subject.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty, !trimmed.contains(where: \.isControlCharacter) else {
-            throw NewsletterError("The subject must be one line of text.", hint: "Leave out line breaks and control characters.")
+            throw NewsletterError(
+                "The subject must be one line of text.", hint: "Leave out line breaks and control characters.")
         }
         return trimmed
     }

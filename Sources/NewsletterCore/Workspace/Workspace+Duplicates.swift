@@ -52,7 +52,9 @@ extension Workspace {
 
     private static func duplicate(_ item: NewsItem, of existing: NewsItem, otherIssue: Int? = nil) -> Diagnostic {
         let sameFile = existing.file.standardizedFileURL == item.file.standardizedFileURL
-        let place = otherIssue.map { sameFile ? "issue \($0)" : "issue \($0) as \(existing.displayPath)" } ?? existing.displayPath
+        let place =
+            otherIssue.map { sameFile ? "issue \($0)" : "issue \($0) as \(existing.displayPath)" }
+            ?? existing.displayPath
         return Diagnostic(
             "This item (“\(item.title)”, \(item.date)) is already in \(place).",
             at: SourceLocation(file: item.displayPath, line: 1),

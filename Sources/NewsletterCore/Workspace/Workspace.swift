@@ -35,7 +35,9 @@ public struct Workspace: Sendable {
         guard FileManager.default.fileExists(atPath: configFile.path) else {
             throw NewsletterError(
                 "There is no \(ConfigLoader.fileName) in \(root.path).",
-                hint: "Run the command inside a workspace, pass `--workspace DIR`, or create one with `newsletter init DIR`.")
+                hint:
+                    "Run the command inside a workspace, pass `--workspace DIR`, or create one with `newsletter init DIR`."
+            )
         }
         return try ConfigLoader.load(from: configFile)
     }
@@ -50,14 +52,17 @@ public struct Workspace: Sendable {
         let headerFile = folder.appending(path: "issue.md")
         guard FileManager.default.fileExists(atPath: headerFile.path) else {
             let known = (try? issueNumbers()) ?? []
-            let choice = known.isEmpty
+            let choice =
+                known.isEmpty
                 ? "There are no issues yet; create one with `newsletter issue new`."
                 : "The issues are \(known.map(String.init).joined(separator: ", ")); `newsletter issue list` shows them."
             throw NewsletterError("There is no issue \(number) (no \(displayPath(headerFile))).", hint: choice)
         }
         var problems = DiagnosticCollector()
         let header = problems.attempt {
-            try IssueHeader(parsing: TextFile.read(headerFile, displayPath: displayPath(headerFile)), displayPath: displayPath(headerFile))
+            try IssueHeader(
+                parsing: TextFile.read(headerFile, displayPath: displayPath(headerFile)),
+                displayPath: displayPath(headerFile))
         }
         let items = problems.attempt { try loadItems(in: folder.appending(path: "items")) }
         try problems.throwIfAny()
@@ -121,6 +126,7 @@ extension Workspace {
         }
         throw NewsletterError(
             "No newsletter workspace here: neither \(start.path) nor a folder above it has a \(ConfigLoader.fileName).",
-            hint: "Run the command inside a workspace, pass `--workspace DIR`, or create one with `newsletter init DIR`.")
+            hint:
+                "Run the command inside a workspace, pass `--workspace DIR`, or create one with `newsletter init DIR`.")
     }
 }

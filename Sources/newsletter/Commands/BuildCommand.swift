@@ -23,7 +23,8 @@ struct BuildCommand: ParsableCommand {
     func run() throws {
         let workspace = try workspaceOptions.workspace()
         let build = try IssueBuild(workspace: workspace, number: number)
-        let folder = out.map { URL(fileURLWithPath: $0, isDirectory: true) }
+        let folder =
+            out.map { URL(fileURLWithPath: $0, isDirectory: true) }
             ?? workspace.buildFolder.appending(path: IssueNumber.folderName(number))
         let written = try build.write(to: folder)
         Terminal.print("Built issue \(number) (\(build.issue.items.count) items) in \(workspace.displayPath(folder)):")
@@ -54,10 +55,14 @@ struct CheckCommand: ParsableCommand {
         let templates = problems.attempt { try TemplateSet(workspace: workspace) }
         let numbers = self.numbers.isEmpty ? try workspace.issueNumbers() : self.numbers
         for number in numbers {
-            guard let issue = problems.attempt({ try workspace.loadIssue(number) }), let config, let templates else { continue }
+            guard let issue = problems.attempt({ try workspace.loadIssue(number) }), let config, let templates else {
+                continue
+            }
             let composer = IssueComposer(config: config, templates: templates)
-            if let build = problems.attempt({ try IssueBuild(workspace: workspace, issue: issue, composer: composer) }) {
-                Terminal.print("Issue \(number): \(build.issue.items.count) items; the email and the web page are valid.")
+            if let build = problems.attempt({ try IssueBuild(workspace: workspace, issue: issue, composer: composer) })
+            {
+                Terminal.print(
+                    "Issue \(number): \(build.issue.items.count) items; the email and the web page are valid.")
             }
         }
         if self.numbers.isEmpty, let inbox = problems.attempt({ try workspace.inboxItems() }) {

@@ -16,7 +16,8 @@ struct InitCommand: ParsableCommand {
         let files = try WorkspaceInitializer.create(at: root)
         Terminal.print("Created a workspace in \(root.path):")
         for file in files where !file.hasSuffix(".keep") { Terminal.print("  \(file)") }
-        Terminal.print("""
+        Terminal.print(
+            """
 
             Next: edit newsletter.toml, put news items in issues/inbox/, then run
               newsletter issue new && newsletter issue collect && newsletter build 1

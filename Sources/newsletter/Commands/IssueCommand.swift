@@ -15,7 +15,8 @@ struct IssueCommand: ParsableCommand {
 
         @OptionGroup var workspaceOptions: WorkspaceOptions
         @Option(help: "The subject line (default: \"NAME, Issue n. N\").") var subject: String?
-        @Option(help: ArgumentHelp("The issue's date, YYYY-MM-DD (default: today).", valueName: "date")) var date: CalendarDate?
+        @Option(help: ArgumentHelp("The issue's date, YYYY-MM-DD (default: today).", valueName: "date")) var date:
+            CalendarDate?
         @Option(help: "The line mail clients show after the subject.") var preheader: String?
 
         func run() throws {
@@ -24,7 +25,9 @@ struct IssueCommand: ParsableCommand {
             let issue = try IssueEditor(workspace: workspace).createIssue(
                 subject: subject, date: date ?? .today(), preheader: preheader, config: config)
             Terminal.print("Started issue \(issue.number) in \(workspace.displayPath(issue.folder))/")
-            Terminal.print("  Edit \(workspace.displayPath(issue.folder.appending(path: "issue.md"))) for the subject, preheader and introduction,")
+            Terminal.print(
+                "  Edit \(workspace.displayPath(issue.folder.appending(path: "issue.md"))) for the subject, preheader and introduction,"
+            )
             Terminal.print("  then `newsletter issue collect` to move the inbox's items into it.")
         }
     }
@@ -36,14 +39,19 @@ struct IssueCommand: ParsableCommand {
 
         @OptionGroup var workspaceOptions: WorkspaceOptions
         @Argument(help: "The issue number (default: the newest draft).") var number: Int?
-        @Option(help: ArgumentHelp("Only items dated on or after this day.", valueName: "date")) var since: CalendarDate?
-        @Option(help: ArgumentHelp("Only items dated on or before this day.", valueName: "date")) var until: CalendarDate?
+        @Option(help: ArgumentHelp("Only items dated on or after this day.", valueName: "date")) var since:
+            CalendarDate?
+        @Option(help: ArgumentHelp("Only items dated on or before this day.", valueName: "date")) var until:
+            CalendarDate?
 
         func run() throws {
             let workspace = try workspaceOptions.workspace()
-            let (issue, placed) = try IssueEditor(workspace: workspace).collect(into: number, since: since, until: until)
+            let (issue, placed) = try IssueEditor(workspace: workspace).collect(
+                into: number, since: since, until: until)
             guard !placed.isEmpty else {
-                Terminal.print("No inbox items to collect into issue \(issue)\(since != nil || until != nil ? " in that date range" : "").")
+                Terminal.print(
+                    "No inbox items to collect into issue \(issue)\(since != nil || until != nil ? " in that date range" : "")."
+                )
                 return
             }
             Terminal.print("Collected \(placed.count) item\(placed.count == 1 ? "" : "s") into issue \(issue):")
@@ -54,11 +62,13 @@ struct IssueCommand: ParsableCommand {
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Add item files to an issue (moved out of the inbox, copied from elsewhere).",
-            discussion: "Example: newsletter issue add 4 issues/inbox/2026-11-25-work-programme.md ~/Downloads/award.md")
+            discussion: "Example: newsletter issue add 4 issues/inbox/2026-11-25-work-programme.md ~/Downloads/award.md"
+        )
 
         @OptionGroup var workspaceOptions: WorkspaceOptions
         @Argument(help: "The issue number.") var number: Int
-        @Argument(help: ArgumentHelp("The news item files, in the order to add them.", valueName: "file")) var files: [String]
+        @Argument(help: ArgumentHelp("The news item files, in the order to add them.", valueName: "file")) var files:
+            [String]
 
         func validate() throws {
             guard !files.isEmpty else { throw ValidationError("Name at least one item file to add.") }
@@ -74,7 +84,8 @@ struct IssueCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the issues: number, date, status, items, subject.")
+        static let configuration = CommandConfiguration(
+            abstract: "List the issues: number, date, status, items, subject.")
 
         @OptionGroup var workspaceOptions: WorkspaceOptions
 
@@ -109,7 +120,8 @@ struct IssueCommand: ParsableCommand {
 enum Placements {
     static func print(_ placed: [IssueEditor.Placement], workspace: Workspace) {
         for placement in placed {
-            Terminal.print("  \(placement.item.date)  \(workspace.displayPath(placement.destination))  \(placement.item.title)")
+            Terminal.print(
+                "  \(placement.item.date)  \(workspace.displayPath(placement.destination))  \(placement.item.title)")
         }
     }
 }

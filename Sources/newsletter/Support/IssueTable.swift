@@ -8,7 +8,8 @@ enum IssueTable {
         for issue in issues {
             lines.append(
                 pad(String(issue.number), 3, right: true) + "  " + issue.header.date.description + "  "
-                    + pad(issue.header.status.rawValue, 6) + "  " + pad(String(issue.items.count), 5, right: true) + "  "
+                    + pad(issue.header.status.rawValue, 6) + "  " + pad(String(issue.items.count), 5, right: true)
+                    + "  "
                     + issue.header.subject)
         }
         return lines.joined(separator: "\n")
@@ -27,7 +28,9 @@ enum IssueTable {
         for item in issue.items {
             lines.append("  \(pad(item.file.lastPathComponent, width))  \(item.date)  \(item.title)")
         }
-        if issue.items.isEmpty { lines.append("  none yet: `newsletter issue collect \(issue.number)` moves the inbox's items here.") }
+        if issue.items.isEmpty {
+            lines.append("  none yet: `newsletter issue collect \(issue.number)` moves the inbox's items here.")
+        }
         return lines.joined(separator: "\n")
     }
 

@@ -13,7 +13,8 @@ struct WorkspaceOptions: ParsableArguments {
         if let path {
             return Workspace(root: URL(fileURLWithPath: path, isDirectory: true))
         }
-        return try Workspace.discover(from: URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true))
+        return try Workspace.discover(
+            from: URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true))
     }
 }
 

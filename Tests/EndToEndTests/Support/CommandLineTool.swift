@@ -14,7 +14,9 @@ enum CommandLineTool {
         let testBinary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         var folder = testBinary.deletingLastPathComponent()
         // The runner lives in `NewsletterPackageTests.xctest` or directly in the products folder.
-        while !FileManager.default.isExecutableFile(atPath: folder.appending(path: "newsletter").path), folder.path != "/" {
+        while !FileManager.default.isExecutableFile(atPath: folder.appending(path: "newsletter").path),
+            folder.path != "/"
+        {
             folder = folder.deletingLastPathComponent()
         }
         return folder.appending(path: "newsletter")
@@ -25,7 +27,9 @@ enum CommandLineTool {
     }
 
     /// Runs any program; output goes through files so a large output cannot fill a pipe and block.
-    static func run(_ program: URL, _ arguments: [String], in folder: URL, environment: [String: String] = [:]) throws -> Result {
+    static func run(_ program: URL, _ arguments: [String], in folder: URL, environment: [String: String] = [:]) throws
+        -> Result
+    {
         let process = Process()
         process.executableURL = program
         process.arguments = arguments
@@ -53,6 +57,7 @@ enum CommandLineTool {
 /// `xmllint --noout --valid --nonet`.
 func expectValidWithXmllint(_ file: URL, sourceLocation: SourceLocation = #_sourceLocation) throws {
     let result = try CommandLineTool.run(
-        URL(fileURLWithPath: "/usr/bin/xmllint"), ["--noout", "--valid", "--nonet", file.path], in: file.deletingLastPathComponent())
+        URL(fileURLWithPath: "/usr/bin/xmllint"), ["--noout", "--valid", "--nonet", file.path],
+        in: file.deletingLastPathComponent())
     #expect(result.status == 0, "xmllint: \(result.stderr)", sourceLocation: sourceLocation)
 }

@@ -8,21 +8,27 @@ enum Golden {
         .appending(path: "Golden")
     static let recording = ProcessInfo.processInfo.environment["NEWSLETTER_RECORD_GOLDEN"] == "1"
 
-    static func expectMatches(_ actual: String, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    static func expectMatches(_ actual: String, _ name: String, sourceLocation: SourceLocation = #_sourceLocation)
+        throws
+    {
         let file = folder.appending(path: name)
         if recording {
-            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(actual.utf8).write(to: file)
             return
         }
         guard let expected = try? String(contentsOf: file, encoding: .utf8) else {
-            Issue.record("no golden file \(name); record it with NEWSLETTER_RECORD_GOLDEN=1", sourceLocation: sourceLocation)
+            Issue.record(
+                "no golden file \(name); record it with NEWSLETTER_RECORD_GOLDEN=1", sourceLocation: sourceLocation)
             return
         }
         guard actual != expected else { return }
         let actualLines = actual.split(separator: "\n", omittingEmptySubsequences: false)
         let expectedLines = expected.split(separator: "\n", omittingEmptySubsequences: false)
-        let first = Array(zip(actualLines, expectedLines)).firstIndex { $0 != $1 } ?? min(actualLines.count, expectedLines.count)
+        let first =
+            Array(zip(actualLines, expectedLines)).firstIndex { $0 != $1 }
+            ?? min(actualLines.count, expectedLines.count)
         let line = { (lines: [Substring]) in first < lines.count ? String(lines[first]) : "(end of file)" }
         Issue.record(
             """

@@ -12,7 +12,8 @@ final class SampleWorkspace {
         root = FileManager.default.temporaryDirectory.appending(path: "sample-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         for entry in ["newsletter.toml", "issues", "subscribers", "templates"] {
-            try FileManager.default.copyItem(at: Self.repository.appending(path: entry), to: root.appending(path: entry))
+            try FileManager.default.copyItem(
+                at: Self.repository.appending(path: entry), to: root.appending(path: entry))
         }
     }
 
