@@ -68,9 +68,14 @@ final class HTMLFragment {
 
 /// Small typed helpers over libxml2's C API.
 enum LibXML2 {
-    /// `xmlInitParser` must run once, before threads use the library.
+    /// Runs libxml2's one-time set-up once, before threads use the library. The catalog is set
+    /// up here too: libxml2 2.9 initialises it lazily without a lock, and two threads validating
+    /// at once can then deadlock on the catalog's mutex.
     static func initialize() { _ = initialized }
-    private static let initialized: Void = xmlInitParser()
+    private static let initialized: Void = {
+        xmlInitParser()
+        xmlInitializeCatalog()
+    }()
 
     static func name(of node: xmlNodePtr) -> String {
         node.pointee.name.map { String(cString: $0) } ?? ""
