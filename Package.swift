@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // System libraries, found with pkg-config; the providers tell SwiftPM which Debian
@@ -31,15 +33,26 @@ let package = Package(
             providers: [.apt(["libxml2-dev"])]
         ),
         .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .systemLibrary(
+            name: "CIDN2",
+            pkgConfig: "libidn2",
+            providers: [.apt(["libidn2-dev"])]
+        ),
+        .systemLibrary(
             name: "CCmarkGFM",
             pkgConfig: "libcmark-gfm",
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
         ),
 
-        // The workspace and its plain files: config, news items, issues.
+        // The workspace and its plain files: config, news items, issues, subscriber lists.
         .target(
             name: "NewsletterCore",
             dependencies: [
+                "CIDN2",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],
@@ -56,11 +69,22 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Messages and their delivery: MIME, unsubscribe tokens, the libcurl SMTP transport,
+        // the rate limiter, the delivery ledger (SQLite through GRDB) and the batch sender.
+        .target(
+            name: "Delivery",
+            dependencies: [
+                "NewsletterCore", "Compose", "CCurl",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The thin command-line front.
         .executableTarget(
             name: "newsletter",
             dependencies: [
-                "NewsletterCore", "Compose",
+                "NewsletterCore", "Compose", "Delivery",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -90,6 +114,11 @@ let package = Package(
         .testTarget(
             name: "ComposeTests",
             dependencies: ["Compose", "NewsletterCore", "NewsletterTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DeliveryTests",
+            dependencies: ["Delivery", "Compose", "NewsletterCore", "NewsletterTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -31,6 +31,8 @@ struct NewsletterCommand: AsyncParsableCommand {
             issue; `issue collect` moves the inbox into it; `check` and `build` render and
             validate the email (XHTML), its plain-text version and the web page.
             """,
-        subcommands: [InitCommand.self, IssueCommand.self, BuildCommand.self, CheckCommand.self]
+        subcommands: [
+            InitCommand.self, IssueCommand.self, BuildCommand.self, CheckCommand.self, SubscribersCommand.self,
+        ]
     )
 }

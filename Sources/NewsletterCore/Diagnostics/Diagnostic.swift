@@ -15,7 +15,7 @@ public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// One problem, written for the editor: where, what was expected, and what to do about it.
-public struct Diagnostic: Sendable, Hashable {
+public struct Diagnostic: Error, Sendable, Hashable {
     public var location: SourceLocation?
     /// A full sentence: what is wrong, and what was found.
     public var message: String

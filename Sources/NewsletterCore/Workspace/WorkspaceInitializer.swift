@@ -30,6 +30,7 @@ public enum WorkspaceInitializer {
         # Derived output and operational state: rebuilt or kept by `newsletter`, not edited.
         build/
         .newsletter/
+        .*.lock
 
         """
 

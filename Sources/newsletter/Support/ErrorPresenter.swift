@@ -25,15 +25,20 @@ enum ErrorPresenter {
             if leftFile != rightFile { return left.offset < right.offset }
             return (left.element.location?.line ?? 0, left.offset) < (right.element.location?.line ?? 0, right.offset)
         }.map(\.element).filter { seen.insert($0).inserted }
-        let lines = diagnostics.map { diagnostic -> String in
-            var text = "error: "
-            if let location = diagnostic.location { text += "\(location): " }
-            text += diagnostic.message
-            if let hint = diagnostic.hint { text += "\n  hint: \(hint)" }
-            return text
-        }
+        let lines = diagnostics.map { render($0) }
         let summary = diagnostics.count > 1 ? "\n\(diagnostics.count) problems found." : ""
         return lines.joined(separator: "\n") + summary
+    }
+}
+
+extension ErrorPresenter {
+    /// One diagnostic as `LEVEL: FILE:LINE: message`, with its hint on the next line.
+    static func render(_ diagnostic: Diagnostic, as level: String = "error") -> String {
+        var text = "\(level): "
+        if let location = diagnostic.location { text += "\(location): " }
+        text += diagnostic.message
+        if let hint = diagnostic.hint { text += "\n  hint: \(hint)" }
+        return text
     }
 }
 

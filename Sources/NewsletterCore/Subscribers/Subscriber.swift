@@ -1,0 +1,81 @@
+/// One row of a subscriber list: the address, an optional name, and every other column as an
+/// attribute that templates can use (`{{subscriber.city}}`).
+public struct Subscriber: Sendable, Equatable {
+    public var address: EmailAddress
+    public var name: String?
+    public var attributes: [String: String]
+    /// The file line the row starts on.
+    public var line: Int
+
+    public init(address: EmailAddress, name: String?, attributes: [String: String] = [:], line: Int = 0) {
+        self.address = address
+        self.name = name
+        self.attributes = attributes
+        self.line = line
+    }
+}
+
+/// The columns of a list file: `email` (required), `name`, and attributes.
+public struct SubscriberColumns: Sendable, Equatable {
+    public var names: [String]
+    let emailIndex: Int
+    let nameIndex: Int?
+
+    /// Reads a header row; the column names are compared without case and surrounding spaces.
+    public init(header: [String], file: String) throws {
+        names = header.map { $0.trimmingCharacters(in: .whitespaces) }
+        let lowered = names.map { $0.lowercased() }
+        guard let email = lowered.firstIndex(of: "email") else {
+            throw NewsletterError(
+                "The first row must name the columns, with one called `email`; found \(names.map { "`\($0)`" }.joined(separator: ", ")).",
+                at: SourceLocation(file: file, line: 1),
+                hint: "Start the file with a header such as `email,name,city`.")
+        }
+        var seen = Set<String>()
+        for name in lowered where !seen.insert(name).inserted {
+            throw NewsletterError(
+                "The column `\(name)` appears twice in the header.", at: SourceLocation(file: file, line: 1),
+                hint: "Give every column its own name.")
+        }
+        if let empty = names.firstIndex(of: "") {
+            throw NewsletterError(
+                "Column \(empty + 1) of the header has no name.", at: SourceLocation(file: file, line: 1),
+                hint: "Name every column; templates use the names, as in {{subscriber.city}}.")
+        }
+        emailIndex = email
+        nameIndex = lowered.firstIndex(of: "name")
+    }
+
+    /// Reads one data row; a bad row is a diagnostic, never a stop.
+    public func subscriber(from fields: [String], line: Int, file: String) -> Result<Subscriber, Diagnostic> {
+        func problem(_ message: String, _ hint: String) -> Result<Subscriber, Diagnostic> {
+            .failure(Diagnostic(message, at: SourceLocation(file: file, line: line), hint: hint))
+        }
+        guard fields.count == names.count else {
+            return problem(
+                "This row has \(fields.count) field\(fields.count == 1 ? "" : "s"), the header has \(names.count); the row is skipped.",
+                "Quote fields that contain commas, such as \"Peña, José\".")
+        }
+        let address: EmailAddress
+        do {
+            address = try EmailAddress(fields[emailIndex])
+        } catch {
+            return problem(
+                "`\(fields[emailIndex])` is not a usable address: \(error.reason); the row is skipped.",
+                "Write a plain address such as name@example.org.")
+        }
+        for (index, value) in fields.enumerated() where index != emailIndex {
+            if let bad = value.first(where: \.isControlCharacter) {
+                return problem(
+                    "The `\(names[index])` field contains a control character (\(bad.unicodeDescription)); the row is skipped.",
+                    "Remove line breaks and control characters from the field.")
+            }
+        }
+        var attributes: [String: String] = [:]
+        for (index, value) in fields.enumerated() where index != emailIndex && index != nameIndex {
+            attributes[names[index]] = value.trimmingCharacters(in: .whitespaces)
+        }
+        let name = nameIndex.map { fields[$0].trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
+        return .success(Subscriber(address: address, name: name, attributes: attributes, line: line))
+    }
+}

@@ -1,0 +1,114 @@
+public import Foundation
+
+/// A list file, `subscribers/NAME.csv`, read row by row. A bad row is reported with its line and
+/// skipped; a repeated address (compared without case) keeps its first row.
+public struct SubscriberList: Sendable {
+    public let name: String
+    public let file: URL
+    public let displayPath: String
+
+    public init(name: String, workspace: Workspace) throws {
+        guard Self.isValidName(name) else {
+            throw NewsletterError(
+                "`\(name)` is not a list name.",
+                hint:
+                    "List names are made of letters, digits, hyphens and underscores, such as `main`; the list lives in subscribers/NAME.csv."
+            )
+        }
+        self.name = name
+        file = workspace.subscribersFolder.appending(path: "\(name).csv")
+        displayPath = workspace.displayPath(file)
+    }
+
+    /// The names of the lists in the workspace (every `subscribers/*.csv` but the suppression list).
+    public static func names(in workspace: Workspace) -> [String] {
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: workspace.subscribersFolder.path)) ?? []
+        return files.filter { $0.hasSuffix(".csv") }.map { String($0.dropLast(4)) }
+            .filter { $0 != SuppressionList.name && isValidName($0) }.sorted()
+    }
+
+    static func isValidName(_ name: String) -> Bool {
+        !name.isEmpty
+            && name.utf8.allSatisfy { byte in
+                (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+                    || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
+            }
+    }
+
+    /// What reading a list found, besides its subscribers.
+    public struct Report: Sendable {
+        public var columns: SubscriberColumns
+        public var rows = 0
+        public var accepted = 0
+        public var badRows: [Diagnostic] = []
+        public var duplicates: [Diagnostic] = []
+    }
+
+    /// Calls `body` with each good, first-seen subscriber, in file order, without keeping the
+    /// list in memory; `seen` decides whether an address key was met before (a set for small
+    /// lists, a database for large ones).
+    @discardableResult
+    public func forEach(
+        seen: (String) -> Int? = { _ in nil }, remember: (String, Int) -> Void = { _, _ in },
+        _ body: (Subscriber) throws -> Void
+    ) throws -> Report {
+        guard FileManager.default.fileExists(atPath: file.path) else {
+            throw NewsletterError(
+                "There is no list `\(name)` (no \(displayPath)).",
+                hint:
+                    "Create it with `newsletter subscribers import FILE --list \(name)` or `newsletter subscribers add ADDRESS --list \(name)`."
+            )
+        }
+        var reader: CSVReader
+        do {
+            reader = try CSVReader(url: file)
+        } catch {
+            throw NewsletterError(
+                "\(displayPath) cannot be read: \(TextFile.describe(error)).", hint: "Check its permissions.")
+        }
+        guard let headerRecord = reader.next(), case .success(let header) = headerRecord.fields else {
+            throw NewsletterError(
+                "The list has no header row.", at: SourceLocation(file: displayPath, line: 1),
+                hint: "Start the file with a header such as `email,name`.")
+        }
+        var report = Report(columns: try SubscriberColumns(header: header, file: displayPath))
+        while let record = reader.next() {
+            if record.raw.allSatisfy({ $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }) { continue }
+            report.rows += 1
+            switch record.fields {
+            case .failure(let problem):
+                report.badRows.append(
+                    Diagnostic(
+                        "This row cannot be read: \(problem.message); the row is skipped.",
+                        at: SourceLocation(file: displayPath, line: record.line),
+                        hint: "Fields with commas, quotes or line breaks go in double quotes, with quotes doubled."))
+            case .success(let fields):
+                switch report.columns.subscriber(from: fields, line: record.line, file: displayPath) {
+                case .failure(let diagnostic):
+                    report.badRows.append(diagnostic)
+                case .success(let subscriber):
+                    if let first = seen(subscriber.address.key) {
+                        report.duplicates.append(
+                            Diagnostic(
+                                "\(subscriber.address) repeats line \(first) (addresses are compared without case); the row is skipped.",
+                                at: SourceLocation(file: displayPath, line: record.line),
+                                hint: "Remove one of the two rows."))
+                    } else {
+                        remember(subscriber.address.key, record.line)
+                        report.accepted += 1
+                        try body(subscriber)
+                    }
+                }
+            }
+        }
+        return report
+    }
+
+    /// The whole list in memory, for lists of ordinary size.
+    public func load() throws -> (subscribers: [Subscriber], report: Report) {
+        var lines: [String: Int] = [:]
+        var subscribers: [Subscriber] = []
+        let report = try forEach(seen: { lines[$0] }, remember: { lines[$0] = $1 }) { subscribers.append($0) }
+        return (subscribers, report)
+    }
+}
