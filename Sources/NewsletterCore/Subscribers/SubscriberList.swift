@@ -45,13 +45,10 @@ public struct SubscriberList: Sendable {
     }
 
     /// Calls `body` with each good, first-seen subscriber, in file order, without keeping the
-    /// list in memory; `seen` decides whether an address key was met before (a set for small
-    /// lists, a database for large ones).
+    /// list in memory; `registry` remembers the addresses met so far (a dictionary for small
+    /// lists; a large send lets its database find duplicates instead).
     @discardableResult
-    public func forEach(
-        seen: (String) -> Int? = { _ in nil }, remember: (String, Int) -> Void = { _, _ in },
-        _ body: (Subscriber) throws -> Void
-    ) throws -> Report {
+    public func forEach(registry: some AddressRegistry, _ body: (Subscriber) throws -> Void) throws -> Report {
         guard FileManager.default.fileExists(atPath: file.path) else {
             throw NewsletterError(
                 "There is no list `\(name)` (no \(displayPath)).",
@@ -87,14 +84,14 @@ public struct SubscriberList: Sendable {
                 case .failure(let diagnostic):
                     report.badRows.append(diagnostic)
                 case .success(let subscriber):
-                    if let first = seen(subscriber.address.key) {
+                    if let first = registry.firstLine(of: subscriber.address.key) {
                         report.duplicates.append(
                             Diagnostic(
                                 "\(subscriber.address) repeats line \(first) (addresses are compared without case); the row is skipped.",
                                 at: SourceLocation(file: displayPath, line: record.line),
                                 hint: "Remove one of the two rows."))
                     } else {
-                        remember(subscriber.address.key, record.line)
+                        registry.remember(subscriber.address.key, line: record.line)
                         report.accepted += 1
                         try body(subscriber)
                     }
@@ -106,9 +103,35 @@ public struct SubscriberList: Sendable {
 
     /// The whole list in memory, for lists of ordinary size.
     public func load() throws -> (subscribers: [Subscriber], report: Report) {
-        var lines: [String: Int] = [:]
         var subscribers: [Subscriber] = []
-        let report = try forEach(seen: { lines[$0] }, remember: { lines[$0] = $1 }) { subscribers.append($0) }
+        let report = try forEach(registry: AddressLines()) { subscribers.append($0) }
         return (subscribers, report)
     }
+}
+
+/// Where a list reader remembers the addresses it has met, to drop repeated ones.
+public protocol AddressRegistry {
+    /// The line an address key was first met on, or `nil` for a new one.
+    func firstLine(of key: String) -> Int?
+    func remember(_ key: String, line: Int)
+}
+
+/// Remembers every address, in memory.
+public final class AddressLines: AddressRegistry {
+    private var lines: [String: Int] = [:]
+
+    public init() {}
+
+    public func firstLine(of key: String) -> Int? { lines[key] }
+
+    public func remember(_ key: String, line: Int) { lines[key] = line }
+}
+
+/// Remembers nothing: for readers whose storage finds repeats by itself.
+public struct NoAddressRegistry: AddressRegistry {
+    public init() {}
+
+    public func firstLine(of key: String) -> Int? { nil }
+
+    public func remember(_ key: String, line: Int) {}
 }
