@@ -58,7 +58,7 @@ public struct IssueContent: @unchecked Sendable {
     /// The template values for one recipient.
     func values(for recipient: Recipient) -> [String: Any] {
         var values = values
-        values["subscriber"] = recipient.templateValues
+        values["subscriber"] = recipient.fields
         values["unsubscribe_url"] = recipient.unsubscribeURL
         return values
     }

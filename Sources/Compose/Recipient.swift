@@ -19,8 +19,10 @@ public struct Recipient: Sendable, Equatable {
     public static let placeholder = Recipient(
         email: "{{subscriber.email}}", name: "{{subscriber.name}}", unsubscribeURL: "{{unsubscribe_url}}")
 
-    var templateValues: [String: Any] {
-        var values: [String: Any] = attributes
+    /// The values under `subscriber`. Empty fields are left out, so that a template section
+    /// such as `{{#subscriber.city}}…{{/subscriber.city}}` is skipped for a subscriber without one.
+    public var fields: [String: String] {
+        var values = attributes.filter { !$0.value.isEmpty }
         values["email"] = email
         if let name, !name.isEmpty { values["name"] = name }
         return values

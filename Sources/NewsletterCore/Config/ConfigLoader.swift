@@ -8,10 +8,11 @@ public enum ConfigLoader {
 
     public static func load(from url: URL) throws -> NewsletterConfig {
         let text = try TextFile.read(url, displayPath: fileName)
-        return try parse(text)
+        return try parse(text, root: url.deletingLastPathComponent())
     }
 
-    public static func parse(_ text: String) throws -> NewsletterConfig {
+    /// `root`: the folder relative paths in the config start from.
+    public static func parse(_ text: String, root: URL = URL(fileURLWithPath: ".")) throws -> NewsletterConfig {
         let file = RawConfigFile(text: text)
         let raw: RawConfig
         do {
@@ -40,7 +41,7 @@ public enum ConfigLoader {
         } catch let error as DecodingError {
             throw file.error(for: error)
         }
-        return try raw.validated(in: file)
+        return try raw.validated(in: file, root: root)
     }
 }
 

@@ -13,6 +13,8 @@ public struct NewsletterConfig: Sendable, Equatable {
     public var organisation: Organisation
     public var compose: ComposeSettings
     public var lists: ListSettings
+    public var smtp: SMTPSettings
+    public var sending: SendingSettings
 
     public struct Sender: Sendable, Equatable {
         public var name: String
@@ -46,4 +48,9 @@ public struct NewsletterConfig: Sendable, Equatable {
     }
 
     public var dateLocale: Locale { Locale(identifier: locale) }
+
+    /// The unsubscribe page of one token, under the base URL: `…/unsubscribe/TOKEN`.
+    public func unsubscribeURL(token: String) -> URL {
+        baseURL.appending(path: "unsubscribe/\(token)")
+    }
 }

@@ -9,9 +9,11 @@ struct RawConfig: Decodable {
     var organisation: Organisation
     var compose: Compose?
     var lists: Lists?
+    var smtp: SMTP?
+    var sending: Sending?
 
     enum CodingKeys: String, CodingKey {
-        case name, locale, sender, organisation, compose, lists
+        case name, locale, sender, organisation, compose, lists, smtp, sending
         case baseURL = "base_url"
     }
 
@@ -51,7 +53,51 @@ struct RawConfig: Decodable {
         var `default`: String?
     }
 
-    func validated(in file: RawConfigFile) throws -> NewsletterConfig {
+    struct SMTP: Decodable {
+        var url: String?
+        var username: String?
+        var passwordFile: String?
+        var startTLS: String?
+        var caFile: String?
+        var heloName: String?
+        var connectTimeout: Int?
+        var timeout: Int?
+        var connections: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case url, username, timeout, connections
+            case passwordFile = "password_file"
+            case startTLS = "starttls"
+            case caFile = "ca_file"
+            case heloName = "helo_name"
+            case connectTimeout = "connect_timeout"
+        }
+    }
+
+    struct Sending: Decodable {
+        var rate: String?
+        var burst: Int?
+        var window: String?
+        var maxAttempts: Int?
+        var retryAfter: Int?
+        var maxRetryAge: Int?
+        var maxErrors: Int?
+        var secretFile: String?
+        var unsubscribeEmail: String?
+
+        enum CodingKeys: String, CodingKey {
+            case rate, burst, window
+            case maxAttempts = "max_attempts"
+            case retryAfter = "retry_after"
+            case maxRetryAge = "max_retry_age"
+            case maxErrors = "max_errors"
+            case secretFile = "secret_file"
+            case unsubscribeEmail = "unsubscribe_email"
+        }
+    }
+
+    /// `root` is the workspace folder: relative paths in the config are relative to it.
+    func validated(in file: RawConfigFile, root: URL) throws -> NewsletterConfig {
         var problems = DiagnosticCollector()
         func text(_ value: String, _ key: String, multiline: Bool = false) -> String {
             problems.attempt { try ConfigValue.text(value, key: key, multiline: multiline, in: file) } ?? value
@@ -78,7 +124,13 @@ struct RawConfig: Decodable {
                 postalAddress: text(organisation.postalAddress, "organisation.postal_address"),
                 contact: organisation.contact.map { text($0, "organisation.contact") }),
             compose: .init(allowRawHTML: compose?.allowRawHTML ?? false),
-            lists: .init(defaultList: lists?.default.map { text($0, "lists.default") } ?? "main"))
+            lists: .init(defaultList: lists?.default.map { text($0, "lists.default") } ?? "main"),
+            smtp: problems.attempt { try (smtp ?? SMTP()).validated(in: file, root: root, baseURL: baseURL) }
+                ?? SMTP.fallback,
+            sending: problems.attempt {
+                try (sending ?? Sending()).validated(in: file, root: root, sender: sender.email)
+            }
+                ?? Sending.fallback)
         try problems.throwIfAny()
         return config
     }
@@ -116,16 +168,29 @@ enum ConfigValue {
     }
 
     static func emailAddress(_ value: String, key: String, in file: RawConfigFile) throws -> String {
-        let parts = value.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
-            !value.contains(where: { $0.isWhitespace || $0.isControlCharacter || "<>(),;:\"".contains($0) })
-        else {
+        do {
+            return try EmailAddress(value).description
+        } catch {
             throw NewsletterError(
-                "The setting `\(key)` must be a plain email address, found `\(value)`.",
+                "The setting `\(key)` must be a plain email address, found `\(value)` (\(error.reason)).",
                 at: file.location(ofKey: key),
                 hint: "Write only the address, such as `newsletter@example.org`; the display name has its own setting.")
         }
+    }
+
+    static func positive(_ value: Int, key: String, in file: RawConfigFile) throws -> Int {
+        guard value > 0 else {
+            throw NewsletterError(
+                "The setting `\(key)` must be a whole number above zero, found \(value).",
+                at: file.location(ofKey: key),
+                hint: "Remove the line to use the default.")
+        }
         return value
+    }
+
+    /// A path, relative to the workspace unless absolute.
+    static func path(_ value: String, root: URL) -> URL {
+        value.hasPrefix("/") ? URL(fileURLWithPath: value) : root.appending(path: value)
     }
 }
 

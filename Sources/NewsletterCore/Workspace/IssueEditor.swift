@@ -126,3 +126,13 @@ public struct IssueEditor: Sendable {
         return trimmed
     }
 }
+
+extension IssueEditor {
+    /// Sets `status: sent` in the issue's `issue.md`, keeping its introduction as it is.
+    public func markSent(_ number: Int) throws {
+        var issue = try workspace.loadIssue(number)
+        guard !issue.isSent else { return }
+        issue.header.status = .sent
+        try TextFile.writeAtomically(issue.header.fileText, to: issue.folder.appending(path: "issue.md"))
+    }
+}

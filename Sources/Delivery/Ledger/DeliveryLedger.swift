@@ -1,0 +1,201 @@
+public import Foundation
+internal import GRDB
+public import NewsletterCore
+
+/// The state of every send, in SQLite (through GRDB) in the workspace's `.newsletter/` folder.
+///
+/// A send freezes its audience (the list, less suppressed and repeated addresses) when it
+/// starts. Each recipient then moves pending → sending → sent, deferred (retried with
+/// exponential backoff) or failed. "sending" is written *before* the message goes to the relay
+/// and replaced after the reply: a recipient still "sending" when a send starts was in flight
+/// when the last run died, so it is retried and reported as uncertain (it may have arrived).
+/// At most one recipient per connection is ever in that state.
+public final class DeliveryLedger: Sendable {
+    let database: DatabaseQueue
+
+    public static let fileName = "state.sqlite"
+
+    public convenience init(workspace: Workspace) throws {
+        try self.init(path: workspace.stateFolder.appending(path: Self.fileName))
+    }
+
+    public init(path: URL) throws {
+        do {
+            try FileManager.default.createDirectory(
+                at: path.deletingLastPathComponent(), withIntermediateDirectories: true)
+            var configuration = Configuration()
+            configuration.prepareDatabase { database in
+                // WAL with synchronous=NORMAL: a committed state survives a killed process (the
+                // WAL is in the OS's cache), at a fraction of the cost of a flush per message.
+                try database.execute(sql: "PRAGMA synchronous = NORMAL")
+            }
+            configuration.busyMode = .timeout(10)
+            database = try DatabaseQueue(path: path.path, configuration: configuration)
+            try database.writeWithoutTransaction { try $0.execute(sql: "PRAGMA journal_mode = WAL") }
+            try Self.migrator.migrate(database)
+        } catch {
+            throw NewsletterError(
+                "The delivery ledger \(path.path) cannot be opened: \(error).",
+                hint:
+                    "Check that the folder is writable; the ledger is the only record of what was sent, so do not delete it."
+            )
+        }
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { database in
+            try database.execute(
+                sql: """
+                    CREATE TABLE send (
+                        id INTEGER PRIMARY KEY,
+                        issue INTEGER NOT NULL,
+                        list TEXT NOT NULL,
+                        generation INTEGER NOT NULL,
+                        started_at REAL NOT NULL,
+                        completed_at REAL,
+                        audience INTEGER NOT NULL DEFAULT 0,
+                        UNIQUE (issue, list, generation)
+                    );
+                    CREATE TABLE recipient (
+                        id INTEGER PRIMARY KEY,
+                        send_id INTEGER NOT NULL REFERENCES send(id),
+                        email TEXT NOT NULL,
+                        email_key TEXT NOT NULL,
+                        name TEXT,
+                        attributes TEXT NOT NULL,
+                        state TEXT NOT NULL,
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        next_attempt_at REAL NOT NULL DEFAULT 0,
+                        first_attempt_at REAL,
+                        claimed_at REAL,
+                        reply_code INTEGER,
+                        reply TEXT,
+                        message_id TEXT,
+                        sent_at REAL,
+                        uncertain INTEGER NOT NULL DEFAULT 0,
+                        UNIQUE (send_id, email_key)
+                    );
+                    CREATE INDEX recipient_queue ON recipient (send_id, state, next_attempt_at, id);
+                    CREATE INDEX recipient_sent_at ON recipient (sent_at) WHERE sent_at IS NOT NULL;
+                    """)
+        }
+        return migrator
+    }
+}
+
+/// One send of one issue to one list.
+public struct SendRecord: Sendable, Equatable {
+    public var id: Int64
+    public var issue: Int
+    public var list: String
+    public var generation: Int
+    public var startedAt: Date
+    public var completedAt: Date?
+    public var audience: Int
+}
+
+public enum RecipientState: String, Sendable, CaseIterable {
+    case pending, sending, sent, deferred, failed
+    /// Suppressed (unsubscribed, bounced) after the send started: nothing more is sent to them.
+    case suppressed
+}
+
+extension DeliveryLedger {
+    /// The latest send of `issue` to `list`, if any.
+    public func latestSend(issue: Int, list: String) throws -> SendRecord? {
+        try database.read { database in
+            try Row.fetchOne(
+                database, sql: "SELECT * FROM send WHERE issue = ? AND list = ? ORDER BY generation DESC LIMIT 1",
+                arguments: [issue, list]
+            ).map(SendRecord.init(row:))
+        }
+    }
+
+    public func sends(issue: Int) throws -> [SendRecord] {
+        try database.read { database in
+            try Row.fetchAll(
+                database, sql: "SELECT * FROM send WHERE issue = ? ORDER BY list, generation", arguments: [issue]
+            )
+            .map(SendRecord.init(row:))
+        }
+    }
+
+    /// Starts a send and freezes its audience: every subscriber `audience` yields, in order,
+    /// except repeated addresses. One transaction: a send that dies while freezing left nothing.
+    public func createSend(
+        issue: Int, list: String, now: Date, audience: (_ insert: (Subscriber) throws -> Void) throws -> Void
+    ) throws -> SendRecord {
+        try database.write { database in
+            let generation =
+                try Int.fetchOne(
+                    database, sql: "SELECT COALESCE(MAX(generation), 0) + 1 FROM send WHERE issue = ? AND list = ?",
+                    arguments: [issue, list]) ?? 1
+            try database.execute(
+                sql: "INSERT INTO send (issue, list, generation, started_at) VALUES (?, ?, ?, ?)",
+                arguments: [issue, list, generation, now.timeIntervalSince1970])
+            let sendID = database.lastInsertedRowID
+            let insert = try database.makeStatement(
+                sql: """
+                    INSERT OR IGNORE INTO recipient (send_id, email, email_key, name, attributes, state)
+                    VALUES (?, ?, ?, ?, ?, 'pending')
+                    """)
+            try audience { subscriber in
+                let attributes = try JSONSerialization.data(
+                    withJSONObject: subscriber.attributes, options: [.sortedKeys])
+                try insert.execute(arguments: [
+                    sendID, subscriber.address.description, subscriber.address.key, subscriber.name,
+                    String(decoding: attributes, as: UTF8.self),
+                ])
+            }
+            let count =
+                try Int.fetchOne(database, sql: "SELECT COUNT(*) FROM recipient WHERE send_id = ?", arguments: [sendID])
+                ?? 0
+            try database.execute(sql: "UPDATE send SET audience = ? WHERE id = ?", arguments: [count, sendID])
+            return SendRecord(
+                id: sendID, issue: issue, list: list, generation: generation, startedAt: now, completedAt: nil,
+                audience: count)
+        }
+    }
+
+    /// Recipients left "sending" by a run that died: they go back to the queue, marked
+    /// uncertain. Returns how many there were.
+    @discardableResult
+    public func recoverInFlight(sendID: Int64) throws -> Int {
+        try database.write { database in
+            try database.execute(
+                sql:
+                    "UPDATE recipient SET state = 'deferred', uncertain = 1, next_attempt_at = 0 WHERE send_id = ? AND state = 'sending'",
+                arguments: [sendID])
+            return database.changesCount
+        }
+    }
+
+    public func markCompleted(sendID: Int64, at date: Date) throws {
+        try database.write { database in
+            try database.execute(
+                sql: "UPDATE send SET completed_at = ? WHERE id = ?", arguments: [date.timeIntervalSince1970, sendID])
+        }
+    }
+
+    /// When messages were sent since `date`, across all sends: the sliding window's history.
+    public func sentTimes(since date: Date) throws -> [Double] {
+        try database.read { database in
+            try Double.fetchAll(
+                database, sql: "SELECT sent_at FROM recipient WHERE sent_at >= ? ORDER BY sent_at",
+                arguments: [date.timeIntervalSince1970])
+        }
+    }
+}
+
+extension SendRecord {
+    init(row: Row) {
+        id = row["id"]
+        issue = row["issue"]
+        list = row["list"]
+        generation = row["generation"]
+        startedAt = Date(timeIntervalSince1970: row["started_at"])
+        completedAt = (row["completed_at"] as Double?).map(Date.init(timeIntervalSince1970:))
+        audience = row["audience"]
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+
+/// Header values as RFC 5322 and RFC 2047 want them. Anything that is not plain printable
+/// ASCII, control characters included, is sent as an encoded word, so no value can ever start
+/// a header line of its own; long values are folded at 78 columns.
+enum HeaderEncoding {
+    /// `Name: value`, folded, with CRLF. `value` must already be encoded.
+    static func field(_ name: String, _ value: String) -> String {
+        fold("\(name): \(value)") + "\r\n"
+    }
+
+    /// An unstructured value such as the subject: as it is when it is plain ASCII, else as
+    /// encoded words.
+    static func unstructured(_ text: String) -> String {
+        isPlain(text) ? text : encodedWords(text, phraseSafe: false)
+    }
+
+    /// A display name, as an atom sequence, a quoted string or encoded words.
+    static func phrase(_ text: String) -> String {
+        guard isPlain(text) else { return encodedWords(text, phraseSafe: true) }
+        let atomSpecials = Set("()<>[]:;@\\,.\"")
+        if !text.contains(where: { atomSpecials.contains($0) }) { return text }
+        return "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            + "\""
+    }
+
+    /// `Name <address>`, or the bare address when there is no name.
+    static func mailbox(name: String?, address: String) -> String {
+        guard let name, !name.isEmpty else { return address }
+        return "\(phrase(name)) <\(address)>"
+    }
+
+    /// Printable ASCII and spaces only, and no sequence that a decoder would read as an encoded word.
+    private static func isPlain(_ text: String) -> Bool {
+        text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F } && !text.contains("=?")
+    }
+
+    /// RFC 2047 "Q" encoded words, each at most 75 characters, split between characters (never
+    /// inside one), separated by spaces so that folding can break between them.
+    static func encodedWords(_ text: String, phraseSafe: Bool) -> String {
+        let prefix = "=?UTF-8?Q?"
+        let budget = 75 - prefix.count - 2
+        var words: [String] = []
+        var current = ""
+        for character in text {
+            var encoded = ""
+            for byte in String(character).utf8 {
+                encoded += encode(byte, phraseSafe: phraseSafe)
+            }
+            if current.count + encoded.count > budget {
+                words.append(prefix + current + "?=")
+                current = ""
+            }
+            current += encoded
+        }
+        if !current.isEmpty || words.isEmpty { words.append(prefix + current + "?=") }
+        return words.joined(separator: " ")
+    }
+
+    private static func encode(_ byte: UInt8, phraseSafe: Bool) -> String {
+        if byte == 0x20 { return "_" }
+        let isLetterOrDigit =
+            (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+        // In a phrase only these may stand for themselves (RFC 2047, section 5, rule 3).
+        let safe = phraseSafe ? "!*+-/" : "!*+-/.,;:'()<>@[]"
+        if isLetterOrDigit || (byte < 0x80 && safe.utf8.contains(byte)) {
+            return String(UnicodeScalar(byte))
+        }
+        return String(format: "=%02X", byte)
+    }
+
+    /// Breaks a header line before spaces so that no line passes 78 characters where a space
+    /// allows; an unbreakable run stays whole (and stays far below 998).
+    static func fold(_ line: String) -> String {
+        guard line.utf8.count > 78 else { return line }
+        var lines: [String] = []
+        var current = ""
+        for (index, word) in line.split(separator: " ", omittingEmptySubsequences: false).enumerated() {
+            if index == 0 {
+                current = String(word)
+            } else if current.utf8.count + 1 + word.utf8.count > 78,
+                !current.trimmingCharacters(in: .whitespaces).isEmpty
+            {
+                lines.append(current)
+                current = " " + word
+            } else {
+                current += " " + word
+            }
+        }
+        lines.append(current)
+        return lines.joined(separator: "\r\n")
+    }
+}

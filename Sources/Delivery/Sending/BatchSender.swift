@@ -1,0 +1,164 @@
+public import Foundation
+public import NewsletterCore
+
+/// What the editor asked `newsletter send` for.
+public struct SendRequest: Sendable {
+    public var list: String
+    /// `--smtp URL`: another relay for this run.
+    public var smtpURL: URL?
+    public var connections: Int?
+    public var rate: SendingSettings.Rate?
+    /// Send again to a list that already got the issue.
+    public var force: Bool
+
+    public init(
+        list: String, smtpURL: URL? = nil, connections: Int? = nil, rate: SendingSettings.Rate? = nil,
+        force: Bool = false
+    ) {
+        self.list = list
+        self.smtpURL = smtpURL
+        self.connections = connections
+        self.rate = rate
+        self.force = force
+    }
+}
+
+/// Hears how a send goes; the command line draws a progress bar with it.
+public protocol SendReporter: Sendable {
+    func started(_ send: SendRecord, resumed: Bool, recoveredInFlight: Int, remaining: Int)
+    func progress(_ counts: SendControl.RunCounts, remaining: Int, elapsed: Double)
+    func note(_ text: String)
+}
+
+/// How a run of `newsletter send` ended.
+public struct SendRunResult: Sendable {
+    public var status: SendStatus
+    public var counts: SendControl.RunCounts
+    public var stopReason: SendControl.StopReason?
+    public var elapsed: Double
+    public var finished: Bool { status.remaining == 0 }
+}
+
+/// Mails one issue to one list: freezes the audience (or resumes the send that was
+/// interrupted), then runs N connections, each on its own thread, sharing one rate limiter and
+/// the ledger, until everyone has an outcome, the editor interrupts, or errors pile up.
+public final class BatchSender: Sendable {
+    public let prepared: PreparedIssue
+    public let request: SendRequest
+    private let endpoint: SMTPEndpoint
+    private let secret: UnsubscribeSecret
+    private let ledger: DeliveryLedger
+    private let settings: SendingSettings
+
+    public init(
+        prepared: PreparedIssue, request: SendRequest,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    )
+        throws
+    {
+        self.prepared = prepared
+        self.request = request
+        endpoint = try SMTPEndpoint.resolve(
+            settings: prepared.config.smtp, override: request.smtpURL, environment: environment)
+        secret = try UnsubscribeSecret.load(settings: prepared.config.sending, environment: environment)
+        ledger = try DeliveryLedger(workspace: prepared.workspace)
+        var settings = prepared.config.sending
+        if let rate = request.rate {
+            settings.rate = rate
+            settings.burst = max(1, Int(rate.perSecond.rounded(.up)))
+        }
+        self.settings = settings
+    }
+
+    public func run(control: SendControl, reporter: some SendReporter) throws -> SendRunResult {
+        let workspace = prepared.workspace
+        let lock = try ProcessLock(file: workspace.stateFolder.appending(path: "send.lock"))
+        defer { withExtendedLifetime(lock) {} }
+        let (send, resumed) = try openSend()
+        let recovered = try ledger.recoverInFlight(sendID: send.id)
+        let start = Date()
+        reporter.started(
+            send, resumed: resumed, recoveredInFlight: recovered, remaining: try ledger.status(of: send).remaining)
+
+        let suppressionList = SuppressionList(workspace: workspace)
+        let suppression = SuppressionWatch(file: suppressionList.file) {
+            Set((try? suppressionList.load().entries.keys).map(Array.init) ?? [])
+        }
+        let window = settings.window?.period ?? 0
+        let limiter = RateLimiter(
+            settings: settings,
+            history: window > 0 ? try ledger.sentTimes(since: Date().addingTimeInterval(-window)) : [])
+        let connections = request.connections ?? prepared.config.smtp.connections
+        let group = DispatchGroup()
+        let failures = FailureBox()
+        for index in 0..<connections {
+            group.enter()
+            let worker = SendWorker(
+                index: index, sender: self, send: send, limiter: limiter, suppression: suppression, control: control,
+                suppressionList: suppressionList)
+            let thread = Thread {
+                do {
+                    try worker.run()
+                } catch {
+                    failures.record(error)
+                    control.stop(.fatal("\(error)"))
+                }
+                group.leave()
+            }
+            thread.name = "smtp-\(index)"
+            thread.start()
+        }
+        // Progress while the connections work; the main thread only waits and reports.
+        while group.wait(timeout: .now() + 0.25) == .timedOut {
+            reporter.progress(
+                control.snapshot, remaining: (try? ledger.status(of: send).remaining) ?? 0,
+                elapsed: Date().timeIntervalSince(start))
+        }
+        if let error = failures.first { throw error }
+        let status = try ledger.status(of: send)
+        reporter.progress(control.snapshot, remaining: status.remaining, elapsed: Date().timeIntervalSince(start))
+        if status.remaining == 0 {
+            try ledger.markCompleted(sendID: send.id, at: Date())
+            try IssueEditor(workspace: workspace).markSent(prepared.issue.number)
+        }
+        let latest = try ledger.latestSend(issue: send.issue, list: send.list) ?? send
+        return SendRunResult(
+            status: try ledger.status(of: latest), counts: control.snapshot, stopReason: control.reason,
+            elapsed: Date().timeIntervalSince(start))
+    }
+
+    /// The send to work on: the unfinished one of this issue and list, or a new one.
+    private func openSend() throws -> (SendRecord, resumed: Bool) {
+        let issue = prepared.issue.number
+        if let latest = try ledger.latestSend(issue: issue, list: request.list) {
+            if latest.completedAt == nil { return (latest, true) }
+            guard request.force else {
+                throw NewsletterError(
+                    "Issue \(issue) was already sent to the list `\(request.list)` (\(latest.audience) recipients, completed \(ISO8601DateFormatter().string(from: latest.completedAt ?? latest.startedAt))).",
+                    hint:
+                        "`newsletter status \(issue)` shows that send; add --force to send it to the whole list again.")
+            }
+        }
+        let audience = try Audience(workspace: prepared.workspace, list: request.list)
+        let send = try ledger.createSend(issue: issue, list: request.list, now: Date()) { insert in
+            try audience.forEach { try insert($0) }
+        }
+        return (send, false)
+    }
+
+    // What workers need from the sender, without handing them the whole object's internals.
+    var ledgerForWorkers: DeliveryLedger { ledger }
+    var endpointForWorkers: SMTPEndpoint { endpoint }
+    var secretForWorkers: UnsubscribeSecret { secret }
+    var policy: RetryPolicy { RetryPolicy(settings: settings) }
+}
+
+/// The first error a worker thread hit, for the main thread to report.
+private final class FailureBox: @unchecked Sendable {
+    // `@unchecked`: `error` is read and written only while `lock` is held.
+    private let lock = NSLock()
+    private var error: (any Error)?
+
+    func record(_ error: any Error) { lock.withLock { if self.error == nil { self.error = error } } }
+    var first: (any Error)? { lock.withLock { error } }
+}

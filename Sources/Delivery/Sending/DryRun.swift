@@ -1,0 +1,67 @@
+public import Foundation
+public import NewsletterCore
+
+/// `--dry-run`: renders and checks every message a send would make, counts them, and sends
+/// nothing and records nothing.
+public struct DryRun: Sendable {
+    public struct Result: Sendable {
+        public var messages = 0
+        public var bytes = 0
+        public var suppressed = 0
+        public var report: SubscriberList.Report?
+    }
+
+    public static func run(
+        prepared: PreparedIssue, list: String, environment: [String: String] = ProcessInfo.processInfo.environment
+    )
+        throws -> Result
+    {
+        let secret = try UnsubscribeSecret.load(settings: prepared.config.sending, environment: environment)
+        let audience = try Audience(workspace: prepared.workspace, list: list)
+        let factory = MessageFactory(
+            config: prepared.config, list: list, content: prepared.content, composer: prepared.composer, secret: secret)
+        var result = Result()
+        let (report, suppressed) = try audience.forEach(registry: AddressLines()) { subscriber in
+            let message = try factory.message(
+                to: subscriber.address.description, name: subscriber.name, attributes: subscriber.attributes)
+            result.messages += 1
+            result.bytes += message.bytes.count
+        }
+        result.suppressed = suppressed
+        result.report = report
+        return result
+    }
+}
+
+/// `--test-to ADDRESS`: one copy, personalised as the list's first subscriber, sent to the
+/// editor's own address and recorded nowhere.
+public struct TestCopy: Sendable {
+    public static func send(
+        prepared: PreparedIssue, list: String, to address: EmailAddress, smtpURL: URL?,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> (personalisedAs: String, reply: String) {
+        let endpoint = try SMTPEndpoint.resolve(
+            settings: prepared.config.smtp, override: smtpURL, environment: environment)
+        let secret = try UnsubscribeSecret.load(settings: prepared.config.sending, environment: environment)
+        let audience = try Audience(workspace: prepared.workspace, list: list)
+        var first: Subscriber?
+        try audience.forEach { subscriber in if first == nil { first = subscriber } }
+        let model = first ?? Subscriber(address: address, name: nil)
+        let factory = MessageFactory(
+            config: prepared.config, list: list, content: prepared.content, composer: prepared.composer, secret: secret)
+        let message = try factory.message(to: address.description, name: model.name, attributes: model.attributes)
+        switch SMTPConnection(endpoint: endpoint).send(
+            from: prepared.config.sender.email, to: address.description, message: message.bytes)
+        {
+        case .accepted(let reply):
+            return (model.address.description, reply)
+        case .deferred(_, let reply), .rejected(_, let reply):
+            throw NewsletterError(
+                "The relay did not accept the test copy: \(reply).", hint: "Check the address and the relay's settings."
+            )
+        case .fatal(let problem):
+            throw NewsletterError(
+                problem, hint: "Check [smtp] in newsletter.toml, NEWSLETTER_SMTP_PASSWORD and --smtp.")
+        }
+    }
+}

@@ -1,0 +1,31 @@
+import Foundation
+import NewsletterCore
+
+/// One send at a time per workspace: a second `newsletter send` would find the first one's
+/// messages "in flight" and send them again. The lock is released when the process ends, however
+/// it ends, so a killed send never leaves it behind.
+final class ProcessLock {
+    private let descriptor: Int32
+
+    init(file: URL) throws {
+        try? FileManager.default.createDirectory(
+            at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        descriptor = open(file.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw NewsletterError(
+                "\(file.path) cannot be opened: \(String(cString: strerror(errno))).",
+                hint: "Check the folder's permissions.")
+        }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            close(descriptor)
+            throw NewsletterError(
+                "Another `newsletter send` is running in this workspace.",
+                hint: "Wait for it to finish (or stop it with Ctrl-C); `newsletter status` shows its progress.")
+        }
+    }
+
+    deinit {
+        flock(descriptor, LOCK_UN)
+        close(descriptor)
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import NewsletterCore
+
+/// One connection of a send, on its own thread: claims a recipient from the ledger, waits for
+/// the rate limiter, renders and sends the message, records the reply, and so on until the
+/// ledger has nothing left or the send is told to stop.
+final class SendWorker: @unchecked Sendable {
+    // `@unchecked`: a worker is created on the main thread and then used by its own thread only.
+    private let index: Int
+    private let sender: BatchSender
+    private let send: SendRecord
+    private let limiter: RateLimiter
+    private let suppression: SuppressionWatch
+    private let suppressionList: SuppressionList
+    private let control: SendControl
+
+    init(
+        index: Int, sender: BatchSender, send: SendRecord, limiter: RateLimiter, suppression: SuppressionWatch,
+        control: SendControl, suppressionList: SuppressionList
+    ) {
+        self.index = index
+        self.sender = sender
+        self.send = send
+        self.limiter = limiter
+        self.suppression = suppression
+        self.control = control
+        self.suppressionList = suppressionList
+    }
+
+    func run() throws {
+        let ledger = sender.ledgerForWorkers
+        let policy = sender.policy
+        let prepared = sender.prepared
+        let connection = SMTPConnection(endpoint: sender.endpointForWorkers)
+        let factory = MessageFactory(
+            config: prepared.config, list: send.list, content: prepared.content, composer: prepared.composer,
+            secret: sender.secretForWorkers)
+        var previous: (ClaimedRecipient, DeliveryResult)?
+        defer {
+            // Whatever stopped the loop, the last outcome is recorded.
+            if let previous {
+                _ = try? ledger.advance(
+                    sendID: send.id, finishing: previous, policy: policy, now: Self.now, claimNext: false)
+            }
+        }
+        while true {
+            if control.shouldStop { return }
+            let step = try ledger.advance(sendID: send.id, finishing: previous, policy: policy, now: Self.now)
+            previous = nil
+            switch step {
+            case .finished:
+                return
+            case .wait(let until):
+                pause(until: until)
+            case .send(let recipient):
+                let key = recipient.address.lowercased()
+                if suppression.contains(key) {
+                    previous = (recipient, .suppressed)
+                    control.count(.suppressed)
+                    continue
+                }
+                pause(until: limiter.reserve(at: Self.now))
+                if control.shouldStop {
+                    previous = (recipient, .notAttempted)
+                    return
+                }
+                let result = try deliver(recipient, with: connection, factory: factory)
+                previous = (recipient, result)
+                control.count(result)
+            }
+        }
+    }
+
+    private func deliver(_ recipient: ClaimedRecipient, with connection: SMTPConnection, factory: MessageFactory) throws
+        -> DeliveryResult
+    {
+        let message = try factory.message(to: recipient.address, name: recipient.name, attributes: recipient.attributes)
+        switch connection.send(from: sender.prepared.config.sender.email, to: recipient.address, message: message.bytes)
+        {
+        case .accepted(let reply):
+            return .sent(reply: reply, messageID: message.messageID)
+        case .deferred(let code, let reply):
+            return .deferred(code: code, reply: reply)
+        case .rejected(let code, let reply):
+            // 5.1.x: the mailbox does not exist. Never try that address again.
+            if Self.isBadMailbox(reply), let address = try? EmailAddress(recipient.address) {
+                try suppressionList.add([.init(address: address, reason: .hardBounce, date: .today())])
+            }
+            return .failed(code: code, reply: reply)
+        case .fatal(let problem):
+            control.stop(.fatal(problem))
+            return .notAttempted
+        }
+    }
+
+    /// Whether a reply carries an enhanced status code 5.1.x (RFC 3463: bad destination mailbox).
+    static func isBadMailbox(_ reply: String) -> Bool {
+        let words = reply.split(separator: " ").prefix(2)
+        return words.count == 2 && words[words.startIndex].hasPrefix("5")
+            && words[words.index(after: words.startIndex)].hasPrefix("5.1.")
+    }
+
+    /// Sleeps until `time`, waking early when the send is told to stop.
+    private func pause(until time: Double) {
+        while !control.shouldStop {
+            let remaining = time - Self.now
+            if remaining <= 0 { return }
+            Thread.sleep(forTimeInterval: min(remaining, 0.2))
+        }
+    }
+
+    static var now: Double { Date().timeIntervalSince1970 }
+}

@@ -1,0 +1,189 @@
+internal import CCurl
+public import Foundation
+
+/// How to reach the relay, resolved from `[smtp]`, the command line and the environment.
+public struct SMTPEndpoint: Sendable {
+    public var url: URL
+    public var heloName: String
+    public var username: String?
+    /// Never logged, never printed.
+    public var password: String?
+    public var startTLS: SMTPStartTLS
+    public var caFile: String?
+    public var connectTimeout: Int
+    public var timeout: Int
+
+    public init(
+        url: URL, heloName: String, username: String?, password: String?, startTLS: SMTPStartTLS, caFile: String?,
+        connectTimeout: Int, timeout: Int
+    ) {
+        self.url = url
+        self.heloName = heloName
+        self.username = username
+        self.password = password
+        self.startTLS = startTLS
+        self.caFile = caFile
+        self.connectTimeout = connectTimeout
+        self.timeout = timeout
+    }
+
+    /// `smtp://host:port/EHLO-NAME`: curl takes the EHLO name from the URL's path.
+    var curlURL: String {
+        var text = url.absoluteString
+        while text.hasSuffix("/") { text.removeLast() }
+        return text + "/" + heloName
+    }
+}
+
+public enum SMTPStartTLS: String, Sendable {
+    case required, optional, off
+}
+
+/// What the relay said to one message.
+enum SMTPOutcome: Equatable {
+    /// Accepted (2xx after the data).
+    case accepted(reply: String)
+    /// Refused for now (4xx) or the connection failed: try again later.
+    case deferred(code: Int, reply: String)
+    /// Refused for good (5xx).
+    case rejected(code: Int, reply: String)
+    /// A problem no retry will fix (the password, TLS, the certificate): stop the send.
+    case fatal(String)
+}
+
+/// One SMTP connection through libcurl, kept open across messages: curl reuses the connection
+/// of an easy handle, and reconnects by itself after the relay closes it. One recipient per
+/// transfer, so each subscriber gets the relay's own reply. Not `Sendable`: each sending thread
+/// owns one; `curl_easy_perform` blocks, so it never runs on Swift's cooperative pool.
+final class SMTPConnection {
+    private let handle: UnsafeMutableRawPointer
+    private let endpoint: SMTPEndpoint
+    private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+    private let transcript = ReplyTranscript()
+
+    /// Sets libcurl up once per process, before any thread uses it.
+    static func initializeLibrary() { _ = initialized }
+    private static let initialized: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
+
+    init(endpoint: SMTPEndpoint) {
+        Self.initializeLibrary()
+        // curl_easy_init fails only when memory runs out.
+        handle = curl_easy_init()!
+        self.endpoint = endpoint
+        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+        configure()
+    }
+
+    deinit {
+        curl_easy_cleanup(handle)
+        errorBuffer.deallocate()
+    }
+
+    private func configure() {
+        cnl_curl_set_string(handle, CURLOPT_URL, endpoint.curlURL)
+        cnl_curl_set_long(handle, CURLOPT_NOSIGNAL, 1)
+        cnl_curl_set_long(handle, CURLOPT_UPLOAD, 1)
+        cnl_curl_set_long(handle, CURLOPT_CONNECTTIMEOUT, endpoint.connectTimeout)
+        cnl_curl_set_long(handle, CURLOPT_TIMEOUT, endpoint.timeout)
+        cnl_curl_set_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer)
+        let tls: curl_usessl =
+            switch endpoint.startTLS {
+            case .required: CURLUSESSL_ALL
+            case .optional: CURLUSESSL_TRY
+            case .off: CURLUSESSL_NONE
+            }
+        cnl_curl_set_long(handle, CURLOPT_USE_SSL, Int(tls.rawValue))
+        if let caFile = endpoint.caFile { cnl_curl_set_string(handle, CURLOPT_CAINFO, caFile) }
+        if let username = endpoint.username { cnl_curl_set_string(handle, CURLOPT_USERNAME, username) }
+        if let password = endpoint.password { cnl_curl_set_string(handle, CURLOPT_PASSWORD, password) }
+        // The relay's reply lines, for the ledger: curl shows them only to a debug callback.
+        cnl_curl_set_long(handle, CURLOPT_VERBOSE, 1)
+        cnl_curl_set_pointer(handle, CURLOPT_DEBUGDATA, Unmanaged.passUnretained(transcript).toOpaque())
+        cnl_curl_set_debug_callback(handle) { _, type, data, size, context in
+            guard type == CURLINFO_HEADER_IN, let data, let context else { return 0 }
+            let transcript = Unmanaged<ReplyTranscript>.fromOpaque(context).takeUnretainedValue()
+            transcript.record(UnsafeRawBufferPointer(start: data, count: size))
+            return 0
+        }
+        cnl_curl_set_io_callback(handle, CURLOPT_READFUNCTION) { buffer, size, count, context in
+            guard let buffer, let context else { return 0 }
+            let upload = Unmanaged<UploadSource>.fromOpaque(context).takeUnretainedValue()
+            return upload.read(into: buffer, capacity: size * count)
+        }
+    }
+
+    /// Sends `message` from `sender` to `recipient`; blocks until the relay answers.
+    func send(from sender: String, to recipient: String, message: [UInt8]) -> SMTPOutcome {
+        let upload = UploadSource(message)
+        guard let recipients = curl_slist_append(nil, "<\(recipient)>") else { return .fatal("out of memory") }
+        defer { curl_slist_free_all(recipients) }
+        cnl_curl_set_string(handle, CURLOPT_MAIL_FROM, "<\(sender)>")
+        cnl_curl_set_slist(handle, CURLOPT_MAIL_RCPT, recipients)
+        cnl_curl_set_pointer(handle, CURLOPT_READDATA, Unmanaged.passUnretained(upload).toOpaque())
+        cnl_curl_set_offset(handle, CURLOPT_INFILESIZE_LARGE, curl_off_t(message.count))
+        transcript.reset()
+        errorBuffer[0] = 0
+        let status = withExtendedLifetime(upload) { curl_easy_perform(handle) }
+        var code = 0
+        cnl_curl_get_long(handle, CURLINFO_RESPONSE_CODE, &code)
+        return classify(status, code: code)
+    }
+
+    private func classify(_ status: CURLcode, code: Int) -> SMTPOutcome {
+        let reply = transcript.lastReply
+        let detail = errorBuffer[0] != 0 ? String(cString: errorBuffer) : String(cString: curl_easy_strerror(status))
+        switch status {
+        case CURLE_OK:
+            return .accepted(reply: reply.isEmpty ? "\(code)" : reply)
+        case CURLE_LOGIN_DENIED:
+            return .fatal("The relay refused the username or password (\(reply.isEmpty ? detail : reply)).")
+        case CURLE_USE_SSL_FAILED:
+            return .fatal("The relay does not offer STARTTLS, and TLS is required (\(detail)).")
+        case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CERTPROBLEM:
+            return .fatal("The relay's TLS certificate cannot be trusted (\(detail)).")
+        case CURLE_UNSUPPORTED_PROTOCOL, CURLE_URL_MALFORMAT:
+            return .fatal("The SMTP URL cannot be used (\(detail)).")
+        default:
+            let text = reply.isEmpty ? detail : reply
+            switch code {
+            case 500...599: return .rejected(code: code, reply: text)
+            case 400...499: return .deferred(code: code, reply: text)
+            default: return .deferred(code: 0, reply: "connection trouble: \(detail)")
+            }
+        }
+    }
+}
+
+/// The message bytes curl reads while uploading.
+private final class UploadSource {
+    private let bytes: [UInt8]
+    private var offset = 0
+
+    init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
+    func read(into buffer: UnsafeMutablePointer<CChar>, capacity: Int) -> Int {
+        let count = min(capacity, bytes.count - offset)
+        guard count > 0 else { return 0 }
+        bytes.withUnsafeBufferPointer { source in
+            UnsafeMutableRawPointer(buffer).copyMemory(from: source.baseAddress! + offset, byteCount: count)
+        }
+        offset += count
+        return count
+    }
+}
+
+/// The relay's last reply line, such as `250 2.0.0 Ok: queued as 4F2A1`.
+private final class ReplyTranscript {
+    private(set) var lastReply = ""
+
+    func reset() { lastReply = "" }
+
+    func record(_ bytes: UnsafeRawBufferPointer) {
+        let text = String(decoding: bytes, as: UTF8.self)
+        for line in text.split(whereSeparator: \.isNewline) where !line.isEmpty {
+            lastReply = String(line.prefix(500))
+        }
+    }
+}

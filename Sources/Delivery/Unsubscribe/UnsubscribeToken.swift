@@ -1,0 +1,100 @@
+internal import Crypto
+public import Foundation
+public import NewsletterCore
+
+/// The key that signs unsubscribe links: `NEWSLETTER_SECRET`, or the file `sending.secret_file`
+/// names. Never written by the program, never printed.
+public struct UnsubscribeSecret: Sendable {
+    /// The key's bytes; `SymmetricKey` itself is not `Sendable`, so one is made for each use.
+    private let bytes: Data
+
+    fileprivate var key: SymmetricKey { SymmetricKey(data: bytes) }
+
+    public static let environmentVariable = "NEWSLETTER_SECRET"
+
+    public init(bytes: Data) throws {
+        guard bytes.count >= 16 else {
+            throw NewsletterError(
+                "The unsubscribe secret is too short (\(bytes.count) bytes; at least 16 are needed).",
+                hint:
+                    "Make one with `openssl rand -hex 32` and put it in \(Self.environmentVariable) or the file sending.secret_file names."
+            )
+        }
+        self.bytes = bytes
+    }
+
+    /// Reads the secret from the environment, else from the configured file.
+    public static func load(
+        settings: SendingSettings, environment: [String: String] = ProcessInfo.processInfo.environment
+    )
+        throws -> UnsubscribeSecret
+    {
+        if let value = environment[environmentVariable], !value.isEmpty {
+            return try UnsubscribeSecret(bytes: Data(value.utf8))
+        }
+        if let file = settings.secretFile {
+            guard let data = try? Data(contentsOf: file) else {
+                throw NewsletterError(
+                    "The unsubscribe secret file \(file.path) cannot be read.",
+                    hint: "Check `sending.secret_file` in newsletter.toml and the file's permissions.")
+            }
+            let trimmed = Data(
+                String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines).utf8)
+            return try UnsubscribeSecret(bytes: trimmed)
+        }
+        throw NewsletterError(
+            "There is no secret for unsubscribe links.",
+            hint:
+                "Set \(environmentVariable) (for example to the output of `openssl rand -hex 32`) or name a file in `sending.secret_file`."
+        )
+    }
+}
+
+/// A link's proof that it was made for one address on one list: the list and address, and an
+/// HMAC-SHA256 of them under the workspace's secret, both base64url. It cannot be forged or
+/// guessed without the secret, and the server can check it without a database.
+public struct UnsubscribeToken: Sendable, Equatable {
+    public var list: String
+    public var address: String
+
+    public init(list: String, address: String) {
+        self.list = list
+        self.address = address
+    }
+
+    /// `PAYLOAD.MAC`, URL-safe.
+    public func encoded(with secret: UnsubscribeSecret) -> String {
+        let payload = Data("\(list)\n\(address)".utf8)
+        let mac = HMAC<SHA256>.authenticationCode(for: payload, using: secret.key)
+        return Base64URL.encode(payload) + "." + Base64URL.encode(Data(mac))
+    }
+
+    /// The token's list and address, or `nil` when it was not made with this secret (forged,
+    /// truncated or altered).
+    public static func verify(_ token: String, with secret: UnsubscribeSecret) -> UnsubscribeToken? {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 2, let payload = Base64URL.decode(parts[0]), let mac = Base64URL.decode(parts[1]),
+            HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: payload, using: secret.key),
+            let text = String(data: payload, encoding: .utf8)
+        else { return nil }
+        let fields = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
+        guard fields.count == 2 else { return nil }
+        return UnsubscribeToken(list: String(fields[0]), address: String(fields[1]))
+    }
+}
+
+enum Base64URL {
+    static func encode(_ data: Data) -> String {
+        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    static func decode(_ text: Substring) -> Data? {
+        guard text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
+            return nil
+        }
+        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        return Data(base64Encoded: base64)
+    }
+}

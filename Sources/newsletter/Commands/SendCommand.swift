@@ -1,0 +1,139 @@
+import ArgumentParser
+import Delivery
+import Foundation
+import NewsletterCore
+
+struct SendCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "send",
+        abstract: "Mail an issue to every active subscriber of a list, once each.",
+        discussion: """
+            The audience (the list, less suppressed and repeated addresses) is frozen when the send
+            starts. If the send is stopped or killed, run the same command again: it continues with
+            whatever is pending or deferred. Ctrl-C stops cleanly after the messages in flight.
+            The SMTP password comes from NEWSLETTER_SMTP_PASSWORD (or smtp.password_file), the
+            unsubscribe key from NEWSLETTER_SECRET (or sending.secret_file).
+            Examples:
+              newsletter send 3 --dry-run
+              newsletter send 3 --test-to editor@example.org
+              newsletter send 3 --list main --smtp smtp://127.0.0.1:2525 --rate 50/s
+            """)
+
+    @OptionGroup var workspaceOptions: WorkspaceOptions
+    @Argument(help: "The issue number.") var number: Int
+    @Option(help: "The list (default: the config's `lists.default`).") var list: String?
+    @Option(help: ArgumentHelp("Another relay for this run, such as smtp://127.0.0.1:2525.", valueName: "url"))
+    var smtp: String?
+    @Option(help: "Parallel SMTP connections (default: smtp.connections, 4).") var connections: Int?
+    @Option(
+        help: ArgumentHelp("Messages per period, such as 50/s or 3000/min (default: sending.rate).", valueName: "rate"))
+    var rate: String?
+    @Flag(help: "Render, validate and count every message; send nothing.") var dryRun = false
+    @Option(
+        help: ArgumentHelp("Send one personalised copy to this address only, recorded nowhere.", valueName: "address"))
+    var testTo: String?
+    @Flag(help: "Send again to a list that already got this issue.") var force = false
+
+    func validate() throws {
+        if let connections, !(1...64).contains(connections) {
+            throw ValidationError("--connections must be between 1 and 64.")
+        }
+        if let rate, SendingSettings.Rate(rate) == nil {
+            throw ValidationError("--rate must look like 50/s, 3000/min or 10000/h.")
+        }
+        if let smtp, SMTPURL.parse(smtp) == nil {
+            throw ValidationError("--smtp must look like smtp://host:port or smtps://host:port.")
+        }
+        if dryRun, testTo != nil { throw ValidationError("Use either --dry-run or --test-to.") }
+    }
+
+    func run() throws {
+        let workspace = try workspaceOptions.workspace()
+        let prepared = try PreparedIssue(workspace: workspace, number: number)
+        let listName = list ?? prepared.config.lists.defaultList
+        let smtpURL = smtp.flatMap(SMTPURL.parse)
+        if dryRun {
+            let result = try DryRun.run(prepared: prepared, list: listName)
+            Terminal.print(
+                SendSummary.dryRun(result, issue: number, list: listName, settings: prepared.config.sending, rate: rate)
+            )
+            return
+        }
+        if let testTo {
+            let address = try EmailAddress.parsedForCommandLine(testTo)
+            let (model, reply) = try TestCopy.send(prepared: prepared, list: listName, to: address, smtpURL: smtpURL)
+            Terminal.print("Sent a test copy of issue \(number), personalised as \(model), to \(address): \(reply)")
+            return
+        }
+        let request = SendRequest(
+            list: listName, smtpURL: smtpURL, connections: connections, rate: rate.flatMap(SendingSettings.Rate.init),
+            force: force)
+        let sender = try BatchSender(prepared: prepared, request: request)
+        let control = SendControl(maxErrors: prepared.config.sending.maxErrors)
+        let interrupt = InterruptHandler { control.stop(.interrupted) }
+        let result = try withExtendedLifetime(interrupt) {
+            try sender.run(control: control, reporter: ProgressDisplay(issue: number, list: listName))
+        }
+        Terminal.print(SendSummary.run(result, issue: number, list: listName))
+        switch result.stopReason {
+        case .fatal(let problem)?:
+            throw NewsletterError(
+                problem, hint: "Nothing more was sent. Fix the problem and run the same command to continue.")
+        case .tooManyErrors(let count)?:
+            throw NewsletterError(
+                "The send paused after \(count) failed or deferred messages (sending.max_errors is \(prepared.config.sending.maxErrors)).",
+                hint:
+                    "`newsletter status \(number)` lists the replies; fix the cause and run the same command to continue."
+            )
+        case .interrupted?:
+            throw ExitCode(130)
+        case nil:
+            break
+        }
+    }
+}
+
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show how the sends of an issue went: counts by state, failures with the relay's replies.")
+
+    @OptionGroup var workspaceOptions: WorkspaceOptions
+    @Argument(help: "The issue number.") var number: Int
+    @Option(help: "Only the sends to this list.") var list: String?
+
+    func run() throws {
+        let workspace = try workspaceOptions.workspace()
+        let ledger = try DeliveryLedger(workspace: workspace)
+        let sends = try ledger.sends(issue: number).filter { list == nil || $0.list == list }
+        guard !sends.isEmpty else {
+            Terminal.print("Issue \(number) has not been sent\(list.map { " to the list `\($0)`" } ?? "").")
+            return
+        }
+        for send in sends {
+            Terminal.print(SendSummary.status(try ledger.status(of: send)))
+        }
+    }
+}
+
+/// Ctrl-C: the first asks the send to stop after the messages in flight; the second ends the
+/// process at once (the ledger makes that safe too).
+final class InterruptHandler {
+    private let source: any DispatchSourceSignal
+
+    init(_ handler: @escaping @Sendable () -> Void) {
+        signal(SIGINT, SIG_IGN)
+        source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        source.setEventHandler {
+            Terminal.error("\nStopping after the messages in flight… (Ctrl-C again to quit at once)")
+            handler()
+            signal(SIGINT, SIG_DFL)
+        }
+        source.resume()
+    }
+
+    deinit {
+        source.cancel()
+        signal(SIGINT, SIG_DFL)
+    }
+}

@@ -1,0 +1,123 @@
+import Delivery
+import Foundation
+import NewsletterCore
+
+/// The progress of a send: a bar redrawn in place on a terminal, a log line every five seconds
+/// otherwise (a cron job's log stays readable).
+final class ProgressDisplay: SendReporter, @unchecked Sendable {
+    // `@unchecked`: called from the main thread only (the sender reports from there).
+    private let issue: Int
+    private let list: String
+    private let isTerminal = isatty(STDERR_FILENO) == 1
+    private var total = 0
+    private var lastLog = Date.distantPast
+
+    init(issue: Int, list: String) {
+        self.issue = issue
+        self.list = list
+    }
+
+    func started(_ send: SendRecord, resumed: Bool, recoveredInFlight: Int, remaining: Int) {
+        total = remaining
+        if resumed {
+            Terminal.error(
+                "Resuming the send of issue \(issue) to \(list): \(remaining) of \(send.audience) still to go.")
+            if recoveredInFlight > 0 {
+                Terminal.error(
+                    "\(recoveredInFlight) message\(recoveredInFlight == 1 ? " was" : "s were") in flight when the last run stopped; they are sent again and reported as uncertain."
+                )
+            }
+        } else {
+            Terminal.error("Sending issue \(issue) to \(list): \(send.audience) recipients.")
+        }
+    }
+
+    func progress(_ counts: SendControl.RunCounts, remaining: Int, elapsed: Double) {
+        let done = counts.sent + counts.failed + counts.suppressed
+        let rate = elapsed > 0 ? Double(counts.sent) / elapsed : 0
+        let eta = rate > 0 ? Self.duration(Double(remaining) / rate) : "–"
+        let line =
+            "\(done)/\(total) · \(counts.sent) sent · \(counts.failed) failed · \(counts.deferred) deferred · \(String(format: "%.0f", rate))/s · ETA \(eta)"
+        if isTerminal {
+            let width = 24
+            let filled = total > 0 ? min(width, done * width / total) : width
+            let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+            FileHandle.standardError.write(Data("\r\u{1B}[2K[\(bar)] \(line)".utf8))
+        } else if Date().timeIntervalSince(lastLog) >= 5 || remaining == 0 {
+            lastLog = Date()
+            Terminal.error("send: \(line)")
+        }
+    }
+
+    func note(_ text: String) {
+        if isTerminal { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
+        Terminal.error(text)
+    }
+
+    static func duration(_ seconds: Double) -> String {
+        let total = Int(seconds.rounded())
+        return total >= 3600
+            ? String(format: "%d:%02d:%02d", total / 3600, total / 60 % 60, total % 60)
+            : String(format: "%d:%02d", total / 60, total % 60)
+    }
+}
+
+/// The closing words of `send` and the report of `status`.
+enum SendSummary {
+    static func run(_ result: SendRunResult, issue: Int, list: String) -> String {
+        let counts = result.counts
+        var lines = [
+            "",
+            "\(result.finished ? "Sent" : "Stopped sending") issue \(issue) to \(list) in \(ProgressDisplay.duration(result.elapsed)): "
+                + "\(counts.sent) sent, \(counts.failed) failed, \(counts.deferred) deferred, \(counts.suppressed) suppressed during the send.",
+        ]
+        if !result.finished {
+            lines.append("\(result.status.remaining) still to go: run the same command again to continue.")
+        }
+        lines.append(status(result.status))
+        return lines.joined(separator: "\n")
+    }
+
+    static func status(_ status: SendStatus) -> String {
+        let send = status.send
+        let formatter = ISO8601DateFormatter()
+        var lines = [
+            "Issue \(send.issue) → \(send.list) (send \(send.generation), started \(formatter.string(from: send.startedAt))"
+                + (send.completedAt.map { ", completed \(formatter.string(from: $0))" } ?? ", not finished")
+                + "): \(send.audience) recipients",
+            "  " + RecipientState.allCases.map { "\($0.rawValue) \(status.counts[$0] ?? 0)" }.joined(separator: " · "),
+        ]
+        if !status.failures.isEmpty {
+            lines.append("  Failed:")
+            for failure in status.failures.prefix(50) { lines.append("    \(failure.address)  \(failure.reply)") }
+            if status.failures.count > 50 { lines.append("    … and \(status.failures.count - 50) more") }
+        }
+        if !status.deferred.isEmpty {
+            lines.append("  Deferred (retried later):")
+            for item in status.deferred.prefix(20) { lines.append("    \(item.address)  \(item.reply)") }
+        }
+        if !status.uncertain.isEmpty {
+            lines.append(
+                "  Uncertain (in flight when a run stopped; may have received the issue twice): \(status.uncertain.count)"
+            )
+            for address in status.uncertain.prefix(50) { lines.append("    \(address)") }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func dryRun(_ result: DryRun.Result, issue: Int, list: String, settings: SendingSettings, rate: String?)
+        -> String
+    {
+        let pace = rate.flatMap(SendingSettings.Rate.init) ?? settings.rate
+        let average = result.messages > 0 ? result.bytes / result.messages : 0
+        var text =
+            "Dry run of issue \(issue) to \(list): \(result.messages) messages rendered and validated, \(ByteCount.format(average)) on average"
+        text += "; \(result.suppressed) suppressed"
+        if let report = result.report {
+            text += ", \(report.duplicates.count) repeated and \(report.badRows.count) bad rows skipped"
+        }
+        text +=
+            ". At \(pace) this takes about \(ProgressDisplay.duration(Double(result.messages) / pace.perSecond)). Nothing was sent."
+        return text
+    }
+}
