@@ -141,7 +141,7 @@ public final class BatchSender: Sendable {
         }
         let audience = try Audience(workspace: prepared.workspace, list: request.list)
         let send = try ledger.createSend(issue: issue, list: request.list, now: Date()) { insert in
-            try audience.forEach { try insert($0) }
+            try audience.readEach { try insert($0) }
         }
         return (send, false)
     }

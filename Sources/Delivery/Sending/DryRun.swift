@@ -21,7 +21,7 @@ public struct DryRun: Sendable {
         let factory = MessageFactory(
             config: prepared.config, list: list, content: prepared.content, composer: prepared.composer, secret: secret)
         var result = Result()
-        let (report, suppressed) = try audience.forEach(registry: AddressLines()) { subscriber in
+        let (report, suppressed) = try audience.readEach(registry: AddressLines()) { subscriber in
             let message = try factory.message(
                 to: subscriber.address.description, name: subscriber.name, attributes: subscriber.attributes)
             result.messages += 1
@@ -45,7 +45,7 @@ public struct TestCopy: Sendable {
         let secret = try UnsubscribeSecret.load(settings: prepared.config.sending, environment: environment)
         let audience = try Audience(workspace: prepared.workspace, list: list)
         var first: Subscriber?
-        try audience.forEach { subscriber in if first == nil { first = subscriber } }
+        try audience.readEach { subscriber in if first == nil { first = subscriber } }
         let model = first ?? Subscriber(address: address, name: nil)
         let factory = MessageFactory(
             config: prepared.config, list: list, content: prepared.content, composer: prepared.composer, secret: secret)

@@ -78,11 +78,11 @@ struct Audience {
 
     /// Calls `body` with each subscriber to mail; returns what reading the list found.
     @discardableResult
-    func forEach(registry: some AddressRegistry = NoAddressRegistry(), _ body: (Subscriber) throws -> Void) throws
+    func readEach(registry: some AddressRegistry = NoAddressRegistry(), _ body: (Subscriber) throws -> Void) throws
         -> (report: SubscriberList.Report, suppressedCount: Int)
     {
         var suppressedCount = 0
-        let report = try list.forEach(registry: registry) { subscriber in
+        let report = try list.readEach(registry: registry) { subscriber in
             if suppressed.contains(subscriber.address.key) {
                 suppressedCount += 1
             } else {

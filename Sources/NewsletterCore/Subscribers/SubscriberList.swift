@@ -48,7 +48,7 @@ public struct SubscriberList: Sendable {
     /// list in memory; `registry` remembers the addresses met so far (a dictionary for small
     /// lists; a large send lets its database find duplicates instead).
     @discardableResult
-    public func forEach(registry: some AddressRegistry, _ body: (Subscriber) throws -> Void) throws -> Report {
+    public func readEach(registry: some AddressRegistry, _ body: (Subscriber) throws -> Void) throws -> Report {
         guard FileManager.default.fileExists(atPath: file.path) else {
             throw NewsletterError(
                 "There is no list `\(name)` (no \(displayPath)).",
@@ -104,7 +104,7 @@ public struct SubscriberList: Sendable {
     /// The whole list in memory, for lists of ordinary size.
     public func load() throws -> (subscribers: [Subscriber], report: Report) {
         var subscribers: [Subscriber] = []
-        let report = try forEach(registry: AddressLines()) { subscribers.append($0) }
+        let report = try readEach(registry: AddressLines()) { subscribers.append($0) }
         return (subscribers, report)
     }
 }
