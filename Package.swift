@@ -123,7 +123,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["newsletter", "NewsletterTestSupport"],
+            dependencies: ["newsletter", "Delivery", "NewsletterTestSupport"],
             exclude: ["Golden"],
             swiftSettings: swiftSettings
         ),

@@ -14,6 +14,7 @@ import asyncio
 import json
 import os
 import random
+import signal
 import socket
 import ssl
 import sys
@@ -71,7 +72,7 @@ class MaildirHandler:
         os.rename(temporary, os.path.join(self.maildir, "new", name))
         self.log.write(json.dumps({
             "time": time.time(), "from": envelope.mail_from, "to": envelope.rcpt_tos, "file": name,
-            "tls": session.ssl is not None, "auth": session.authenticated,
+            "tls": session.ssl is not None, "auth": bool(session.authenticated),
         }) + "\n")
         return f"250 2.0.0 Ok: queued as {name}"
 
@@ -114,6 +115,9 @@ def authenticator_for(credentials):
 
 
 def main():
+    # A test runner may start us with signals blocked; SIGTERM must stop the server.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM, signal.SIGINT])
+    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
     parser = argparse.ArgumentParser()
     parser.add_argument("--maildir", required=True)
     parser.add_argument("--port", type=int, default=0)

@@ -58,10 +58,19 @@ public final class BatchSender: Sendable {
     {
         self.prepared = prepared
         self.request = request
+        ledger = try DeliveryLedger(workspace: prepared.workspace)
+        if !request.force, let latest = try ledger.latestSend(issue: prepared.issue.number, list: request.list),
+            let completed = latest.completedAt
+        {
+            throw NewsletterError(
+                "Issue \(latest.issue) was already sent to the list `\(request.list)` (\(latest.audience) recipients, completed \(ISO8601DateFormatter().string(from: completed))).",
+                hint:
+                    "`newsletter status \(latest.issue)` shows that send; add --force to send it to the whole list again."
+            )
+        }
         endpoint = try SMTPEndpoint.resolve(
             settings: prepared.config.smtp, override: request.smtpURL, environment: environment)
         secret = try UnsubscribeSecret.load(settings: prepared.config.sending, environment: environment)
-        ledger = try DeliveryLedger(workspace: prepared.workspace)
         var settings = prepared.config.sending
         if let rate = request.rate {
             settings.rate = rate
@@ -130,14 +139,9 @@ public final class BatchSender: Sendable {
     /// The send to work on: the unfinished one of this issue and list, or a new one.
     private func openSend() throws -> (SendRecord, resumed: Bool) {
         let issue = prepared.issue.number
-        if let latest = try ledger.latestSend(issue: issue, list: request.list) {
-            if latest.completedAt == nil { return (latest, true) }
-            guard request.force else {
-                throw NewsletterError(
-                    "Issue \(issue) was already sent to the list `\(request.list)` (\(latest.audience) recipients, completed \(ISO8601DateFormatter().string(from: latest.completedAt ?? latest.startedAt))).",
-                    hint:
-                        "`newsletter status \(issue)` shows that send; add --force to send it to the whole list again.")
-            }
+        // A finished send without --force was refused when the sender was made.
+        if let latest = try ledger.latestSend(issue: issue, list: request.list), latest.completedAt == nil {
+            return (latest, true)
         }
         let audience = try Audience(workspace: prepared.workspace, list: request.list)
         let send = try ledger.createSend(issue: issue, list: request.list, now: Date()) { insert in

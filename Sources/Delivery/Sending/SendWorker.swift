@@ -35,6 +35,17 @@ final class SendWorker: @unchecked Sendable {
         let factory = MessageFactory(
             config: prepared.config, list: send.list, content: prepared.content, composer: prepared.composer,
             secret: sender.secretForWorkers)
+        switch connection.open() {
+        case .accepted:
+            break
+        case .fatal(let problem):
+            control.stop(.fatal(problem))
+            return
+        case .deferred(_, let reply), .rejected(_, let reply):
+            control.stop(
+                .fatal("The relay at \(sender.endpointForWorkers.url.absoluteString) cannot be used: \(reply)."))
+            return
+        }
         var previous: (ClaimedRecipient, DeliveryResult)?
         defer {
             // Whatever stopped the loop, the last outcome is recorded.

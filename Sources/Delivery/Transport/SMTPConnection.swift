@@ -112,6 +112,27 @@ final class SMTPConnection {
         }
     }
 
+    /// Connects, greets, secures and logs in, and checks the relay answers a NOOP, before any
+    /// message is claimed: a wrong password or a missing STARTTLS stops the send with nothing
+    /// in flight, and the first messages do not pay for the handshake (which would bunch them).
+    /// The connection stays open for the messages that follow.
+    func open() -> SMTPOutcome {
+        cnl_curl_set_string(handle, CURLOPT_CUSTOMREQUEST, "NOOP")
+        cnl_curl_set_long(handle, CURLOPT_NOBODY, 1)
+        cnl_curl_set_long(handle, CURLOPT_UPLOAD, 0)
+        defer {
+            cnl_curl_set_string(handle, CURLOPT_CUSTOMREQUEST, nil)
+            cnl_curl_set_long(handle, CURLOPT_NOBODY, 0)
+            cnl_curl_set_long(handle, CURLOPT_UPLOAD, 1)
+        }
+        transcript.reset()
+        errorBuffer[0] = 0
+        let status = curl_easy_perform(handle)
+        var code = 0
+        cnl_curl_get_long(handle, CURLINFO_RESPONSE_CODE, &code)
+        return classify(status, code: code)
+    }
+
     /// Sends `message` from `sender` to `recipient`; blocks until the relay answers.
     func send(from sender: String, to recipient: String, message: [UInt8]) -> SMTPOutcome {
         let upload = UploadSource(message)
@@ -130,7 +151,7 @@ final class SMTPConnection {
     }
 
     private func classify(_ status: CURLcode, code: Int) -> SMTPOutcome {
-        let reply = transcript.lastReply
+        let reply = transcript.reply(withCode: code)
         let detail = errorBuffer[0] != 0 ? String(cString: errorBuffer) : String(cString: curl_easy_strerror(status))
         switch status {
         case CURLE_OK:
@@ -174,16 +195,24 @@ private final class UploadSource {
     }
 }
 
-/// The relay's last reply line, such as `250 2.0.0 Ok: queued as 4F2A1`.
+/// The relay's reply lines during one transfer, such as `250 2.0.0 Ok: queued as 4F2A1`.
 private final class ReplyTranscript {
-    private(set) var lastReply = ""
+    private var lines: [String] = []
 
-    func reset() { lastReply = "" }
+    func reset() { lines.removeAll(keepingCapacity: true) }
 
     func record(_ bytes: UnsafeRawBufferPointer) {
         let text = String(decoding: bytes, as: UTF8.self)
         for line in text.split(whereSeparator: \.isNewline) where !line.isEmpty {
-            lastReply = String(line.prefix(500))
+            lines.append(String(line.prefix(500)))
+            if lines.count > 32 { lines.removeFirst() }
         }
+    }
+
+    /// The last line with this reply code: after a refused recipient curl says QUIT, and the
+    /// relay's "221 Bye" is not the answer that matters.
+    func reply(withCode code: Int) -> String {
+        let prefix = String(code)
+        return lines.last { $0.hasPrefix(prefix) } ?? lines.last ?? ""
     }
 }

@@ -6,7 +6,7 @@ struct SubscribersCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "subscribers",
         abstract: "Manage subscriber lists (subscribers/NAME.csv) and the suppression list.",
-        subcommands: [List.self, Add.self, Remove.self, Import.self, Export.self, Check.self])
+        subcommands: [List.self, Add.self, Remove.self, Suppress.self, Import.self, Export.self, Check.self])
 
     /// `--list NAME`, defaulting to the config's default list.
     struct ListOption: ParsableArguments {
@@ -102,6 +102,37 @@ struct SubscribersCommand: ParsableCommand {
                 throw NewsletterError("\(parsed) is not on the list `\(list.name)`.", hint: "Nothing was changed.")
             }
             Terminal.print("Removed \(parsed) from \(list.displayPath).")
+        }
+    }
+
+    struct Suppress: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Never mail an address again, on any list (adds it to subscribers/suppressed.csv).",
+            discussion:
+                "A send that is running honours it within a second. Example: newsletter subscribers suppress x@example.org --reason complaint"
+        )
+
+        @OptionGroup var workspaceOptions: WorkspaceOptions
+        @Argument(help: "The address.") var address: String
+        @Option(help: "unsubscribed, hard-bounce, complaint or manual (default: manual).") var reason: String = "manual"
+
+        func validate() throws {
+            guard SuppressionList.Reason(rawValue: reason) != nil else {
+                throw ValidationError(
+                    "--reason must be one of \(SuppressionList.Reason.allCases.map(\.rawValue).joined(separator: ", "))."
+                )
+            }
+        }
+
+        func run() throws {
+            let workspace = try workspaceOptions.workspace()
+            let parsed = try EmailAddress.parsedForCommandLine(address)
+            let list = SuppressionList(workspace: workspace)
+            let added = try list.add([
+                .init(address: parsed, reason: SuppressionList.Reason(rawValue: reason) ?? .manual, date: .today())
+            ])
+            Terminal.print(
+                added > 0 ? "Suppressed \(parsed) in \(list.displayPath)." : "\(parsed) was already suppressed.")
         }
     }
 

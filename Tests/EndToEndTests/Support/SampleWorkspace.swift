@@ -43,3 +43,32 @@ final class SampleWorkspace {
         FileManager.default.fileExists(atPath: root.appending(path: path).path)
     }
 }
+
+extension SampleWorkspace {
+    /// Secrets for sends in tests; real ones come from the editor's environment.
+    static let secret = "test-secret-0123456789abcdef0123456789"
+
+    func run(_ arguments: [String], environment: [String: String] = [:]) throws -> CommandLineTool.Result {
+        try CommandLineTool.run(
+            arguments, in: root, environment: ["NEWSLETTER_SECRET": Self.secret].merging(environment) { $1 })
+    }
+
+    /// Adds settings to newsletter.toml, such as an `[smtp]` section.
+    func appendToConfig(_ text: String) throws {
+        try write(try read("newsletter.toml") + "\n" + text + "\n", to: "newsletter.toml")
+    }
+
+    /// Replaces the main list with `count` generated subscribers.
+    func generateList(_ count: Int, name: String = "main") throws {
+        var text = "email,name,city\n"
+        for index in 0..<count { text += "reader\(index)@example.org,Reader \(index),City \(index % 7)\n" }
+        try write(text, to: "subscribers/\(name).csv")
+        try write("email,reason,date\n", to: "subscribers/suppressed.csv")
+    }
+
+    /// The active addresses of a list, as `subscribers export` prints them.
+    func activeAddresses(list: String = "main") throws -> [String] {
+        let export = try run(["subscribers", "export", "--list", list])
+        return export.stdout.split(separator: "\n").dropFirst().map { String($0.split(separator: ",")[0]) }
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import NewsletterCore
+import Testing
+
+@testable import Delivery
+
+@Suite struct LedgerTests {
+    let policy = RetryPolicy(maxAttempts: 3, retryAfter: 10, maxAge: 1000)
+
+    func ledger() throws -> DeliveryLedger {
+        try DeliveryLedger(
+            path: FileManager.default.temporaryDirectory.appending(path: "ledger-\(UUID().uuidString)/state.sqlite"))
+    }
+
+    func subscribers(_ addresses: [String]) throws -> [Subscriber] {
+        try addresses.map { Subscriber(address: try EmailAddress($0), name: nil, attributes: ["city": "Riga"]) }
+    }
+
+    func send(_ ledger: DeliveryLedger, _ addresses: [String]) throws -> SendRecord {
+        let list = try subscribers(addresses)
+        return try ledger.createSend(issue: 3, list: "main", now: Date(timeIntervalSince1970: 0)) { insert in
+            for subscriber in list { try insert(subscriber) }
+        }
+    }
+
+    func claim(
+        _ ledger: DeliveryLedger, _ send: SendRecord, now: Double,
+        finishing previous: (ClaimedRecipient, DeliveryResult)? = nil
+    )
+        throws -> ClaimedRecipient?
+    {
+        if case .send(let recipient) = try ledger.advance(
+            sendID: send.id, finishing: previous, policy: policy, now: now)
+        {
+            return recipient
+        }
+        return nil
+    }
+
+    @Test func freezesTheAudienceWithoutRepeats() throws {
+        let ledger = try ledger()
+        let record = try send(ledger, ["a@example.org", "b@example.org", "A@EXAMPLE.org"])
+        #expect(record.audience == 2)
+        #expect(try ledger.latestSend(issue: 3, list: "main") == record)
+        let first = try #require(try claim(ledger, record, now: 1))
+        #expect(first.address == "a@example.org")
+        #expect(first.attributes == ["city": "Riga"])
+    }
+
+    @Test func deferredMessagesBackOffThenFail() throws {
+        let ledger = try ledger()
+        let record = try send(ledger, ["a@example.org"])
+        var recipient = try #require(try claim(ledger, record, now: 100))
+        // The first deferral waits 10 s, the second 20 s.
+        #expect(
+            try ledger.advance(
+                sendID: record.id, finishing: (recipient, .deferred(code: 451, reply: "451 later")), policy: policy,
+                now: 100) == .wait(until: 110))
+        #expect(try claim(ledger, record, now: 105) == nil)
+        recipient = try #require(try claim(ledger, record, now: 110))
+        #expect(recipient.attempts == 2)
+        #expect(
+            try ledger.advance(
+                sendID: record.id, finishing: (recipient, .deferred(code: 421, reply: "421 bye")), policy: policy,
+                now: 110) == .wait(until: 130))
+        recipient = try #require(try claim(ledger, record, now: 130))
+        #expect(
+            try ledger.advance(
+                sendID: record.id, finishing: (recipient, .deferred(code: 451, reply: "451 again")), policy: policy,
+                now: 130) == .finished)
+        let status = try ledger.status(of: record)
+        #expect(status.counts[.failed] == 1)
+        #expect(status.failures.first?.reply == "gave up after 3 attempts: 451 again")
+    }
+
+    @Test func inFlightMessagesOfADeadRunAreRetriedAndUncertain() throws {
+        let ledger = try ledger()
+        let record = try send(ledger, ["a@example.org", "b@example.org", "c@example.org"])
+        let a = try #require(try claim(ledger, record, now: 1))
+        _ = try #require(try claim(ledger, record, now: 1, finishing: (a, .sent(reply: "250 ok", messageID: "<1@x>"))))
+        // The process dies here, with b "sending".
+        #expect(try ledger.recoverInFlight(sendID: record.id) == 1)
+        let status = try ledger.status(of: record)
+        #expect(status.uncertain == ["b@example.org"])
+        #expect(status.counts[.sent] == 1 && status.counts[.deferred] == 1 && status.counts[.pending] == 1)
+        #expect(try claim(ledger, record, now: 2)?.address == "b@example.org")
+    }
+
+    @Test func aClaimNotSentGoesBackUnchanged() throws {
+        let ledger = try ledger()
+        let record = try send(ledger, ["a@example.org"])
+        let a = try #require(try claim(ledger, record, now: 1))
+        _ = try ledger.advance(
+            sendID: record.id, finishing: (a, .notAttempted), policy: policy, now: 1, claimNext: false)
+        #expect(try ledger.status(of: record).counts[.pending] == 1)
+        #expect(try claim(ledger, record, now: 2)?.attempts == 1)
+    }
+
+    @Test func suppressedAddressesLeaveTheQueue() throws {
+        let ledger = try ledger()
+        let record = try send(ledger, ["a@example.org", "b@example.org"])
+        #expect(try ledger.suppressQueued(sendID: record.id, keys: ["b@example.org"]) == 1)
+        let a = try #require(try claim(ledger, record, now: 1))
+        #expect(
+            try ledger.advance(
+                sendID: record.id, finishing: (a, .sent(reply: "250", messageID: "<m>")), policy: policy, now: 1)
+                == .finished)
+        #expect(try ledger.sentTimes(since: Date(timeIntervalSince1970: 0)) == [1])
+    }
+}

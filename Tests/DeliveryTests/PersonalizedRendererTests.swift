@@ -1,0 +1,69 @@
+import Compose
+import Foundation
+import NewsletterCore
+import NewsletterTestSupport
+import Testing
+
+@testable import Delivery
+
+@Suite struct PersonalizedRendererTests {
+    static let sample = Workspace(
+        root: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent())
+
+    let recipients = [
+        Recipient(
+            email: "agnes@example.org", name: "Ágnes Bánfi", attributes: ["city": "Budapest"],
+            unsubscribeURL: "https://n.example.org/u/a?x=1&y=2"),
+        Recipient(email: "nobody@example.org", name: nil, attributes: [:], unsubscribeURL: "https://n.example.org/u/b"),
+        Recipient(
+            email: "eve@example.org", name: "<script>alert('x')</script> & Co", attributes: ["city": ""],
+            unsubscribeURL: "https://n.example.org/u/c"),
+        Recipient(
+            email: "long@example.org", name: String(repeating: "Verylongname ", count: 8), attributes: [:],
+            unsubscribeURL: "https://n.example.org/u/d"),
+    ]
+
+    func renderers(_ workspace: Workspace, issue: Int = 3) throws -> (PersonalizedRenderer, IssueComposer, IssueContent)
+    {
+        let composer = try IssueComposer(config: workspace.loadConfig(), templates: TemplateSet(workspace: workspace))
+        let content = IssueContent(issue: try workspace.loadIssue(issue), config: composer.config)
+        return (PersonalizedRenderer(composer: composer, content: content), composer, content)
+    }
+
+    @Test func fastPathEqualsAFullMustacheRender() throws {
+        let (renderer, composer, content) = try renderers(Self.sample)
+        for recipient in recipients {
+            let fast = try renderer.render(for: recipient)
+            let full = composer.render(content, for: recipient)
+            #expect(fast.html == full.emailXHTML)
+            #expect(fast.text == full.text)
+        }
+    }
+
+    @Test func sectionsOnSubscriberFieldsFollowEachSubscriber() throws {
+        let temp = try TemporaryWorkspace()
+        try temp.issue(1)
+        let template =
+            DefaultTemplates.files["email.txt.mustache"]!
+            + "{{#subscriber.name}}Dear {{subscriber.name}}{{/subscriber.name}}{{^subscriber.name}}Dear reader{{/subscriber.name}} in {{subscriber.city}}\n"
+        try temp.write(template, to: "templates/email.txt.mustache")
+        let (renderer, composer, content) = try renderers(temp.workspace, issue: 1)
+        for recipient in recipients {
+            let fast = try renderer.render(for: recipient)
+            #expect(fast.text == composer.render(content, for: recipient).text)
+        }
+        #expect(try renderer.render(for: recipients[1]).text.contains("Dear reader in \n") == false)
+        #expect(try renderer.render(for: recipients[1]).text.hasSuffix("Dear reader in\n"))
+        #expect(try renderer.render(for: recipients[0]).text.hasSuffix("Dear Ágnes Bánfi in Budapest\n"))
+    }
+
+    @Test func aTransformedValueFallsBackToAFullRender() throws {
+        let temp = try TemporaryWorkspace()
+        try temp.issue(1)
+        let template = DefaultTemplates.files["email.txt.mustache"]! + "Hello {{ uppercased(subscriber.email) }}\n"
+        try temp.write(template, to: "templates/email.txt.mustache")
+        let (renderer, _, _) = try renderers(temp.workspace, issue: 1)
+        #expect(try renderer.render(for: recipients[0]).text.hasSuffix("Hello AGNES@EXAMPLE.ORG\n"))
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+import Testing
+
+@testable import Delivery
+
+@Suite struct UnsubscribeTokenTests {
+    let secret = try! UnsubscribeSecret(bytes: Data("a secret of thirty-two bytes....".utf8))
+
+    @Test func roundTripsAndIsURLSafe() throws {
+        let token = UnsubscribeToken(list: "main", address: "agnes.banfi@example.org").encoded(with: secret)
+        #expect(token.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) })
+        #expect(
+            UnsubscribeToken.verify(token, with: secret)
+                == UnsubscribeToken(list: "main", address: "agnes.banfi@example.org"))
+    }
+
+    @Test func refusesForgedTruncatedAndForeignTokens() throws {
+        let token = UnsubscribeToken(list: "main", address: "agnes.banfi@example.org").encoded(with: secret)
+        let other = try UnsubscribeSecret(bytes: Data("another secret of thirty-two b..".utf8))
+        let forgedPayload =
+            Base64URL.encode(Data("main\nvictim@example.org".utf8)) + "." + token.split(separator: ".")[1]
+        for bad in [
+            String(token.dropLast()), String(token.dropLast(10)), forgedPayload, token + "x", "", ".", "a.b",
+            token.replacingOccurrences(of: ".", with: ""),
+            UnsubscribeToken(list: "main", address: "a@example.org").encoded(with: other),
+        ] {
+            #expect(UnsubscribeToken.verify(bad, with: secret) == nil, "\(bad)")
+        }
+    }
+
+    @Test func needsALongEnoughSecretFromTheEnvironmentOrAFile() throws {
+        #expect(throws: (any Error).self) { try UnsubscribeSecret(bytes: Data("short".utf8)) }
+        let settings = try #require(try? ConfigFixture.sending())
+        #expect(throws: (any Error).self) { try UnsubscribeSecret.load(settings: settings, environment: [:]) }
+        _ = try UnsubscribeSecret.load(settings: settings, environment: ["NEWSLETTER_SECRET": "0123456789abcdef0123"])
+    }
+}

@@ -1,0 +1,30 @@
+import Foundation
+import Testing
+
+/// A real run against aiosmtpd: 1,500 messages at 50 a second over four connections take
+/// thirty seconds. The rate limiter's logic is tested without sleeping in DeliveryTests; this
+/// test shows the whole sender keeps the pace in practice.
+@Suite struct RateTests {
+    @Test func fiftyASecondForThirtySeconds() throws {
+        let sample = try SampleWorkspace()
+        try sample.generateList(1500)
+        let server = try SMTPTestServer()
+        try sample.appendToConfig(
+            "[sending]\nrate = \"50/s\"\nburst = 5\n[smtp]\nurl = \"\(server.url)\"\nconnections = 4")
+        let result = try sample.run(["send", "3"])
+        #expect(result.status == 0, "\(result.stderr)")
+
+        let times = try server.arrivals().map(\.time).sorted()
+        #expect(times.count == 1500)
+        guard let first = times.first, let last = times.last, times.count > 1 else { return }
+        let rate = Double(times.count - 1) / (last - first)
+        #expect(abs(rate - 50) / 50 < 0.02, "measured \(rate) messages a second")
+        var busiest = 0
+        var windowStart = 0
+        for (index, time) in times.enumerated() {
+            while times[windowStart] <= time - 1 { windowStart += 1 }
+            busiest = max(busiest, index - windowStart + 1)
+        }
+        #expect(busiest <= 50 + 5, "the busiest second held \(busiest) messages")
+    }
+}

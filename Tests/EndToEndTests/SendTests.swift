@@ -1,0 +1,213 @@
+import Delivery
+import Foundation
+import Testing
+
+/// Sends to a real SMTP server (aiosmtpd) on loopback, and reads what it received with
+/// Python's email package.
+@Suite struct SendTests {
+    @Test func everyActiveSubscriberGetsOnePersonalisedMessageOverTLSWithAuth() throws {
+        let sample = try SampleWorkspace()
+        let certificate = try TestCertificate(in: sample.root)
+        let server = try SMTPTestServer(options: [
+            "--tls-cert", certificate.certificate.path, "--tls-key", certificate.key.path, "--require-tls", "--auth",
+            "newsletter:s3cret",
+        ])
+        try sample.appendToConfig(
+            """
+            [smtp]
+            url = "smtp://localhost:\(server.port)"
+            username = "newsletter"
+            starttls = "required"
+            ca_file = "relay-cert.pem"
+            """)
+        let result = try sample.run(
+            ["send", "3", "--rate", "200/s"], environment: ["NEWSLETTER_SMTP_PASSWORD": "s3cret"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("Sent issue 3 to main"))
+        #expect(!result.stdout.contains("s3cret") && !result.stderr.contains("s3cret"))
+
+        let expected = try sample.activeAddresses()
+        let messages = try server.messages()
+        #expect(messages.count == expected.count)
+        #expect(Set(messages.compactMap(\.to)) == Set(expected))
+        #expect(!messages.contains { $0.to == "uwe.schaefer@example.net" || $0.to == "newsletter.desk@example.net" })
+        #expect(try server.arrivals().allSatisfy { $0.tls && $0.auth && $0.from == "newsletter@example.org" })
+
+        let secret = try UnsubscribeSecret(bytes: Data(SampleWorkspace.secret.utf8))
+        for message in messages {
+            #expect(message.problems.isEmpty, "\(message.file): \(message.problems)")
+            #expect(message.subject == "Northbridge Alliance Newsletter, Issue n. 3: the 2026 Safer Roads Awards")
+            #expect(message.from_name == "Northbridge Alliance" && message.reply_to == "editor@example.org")
+            #expect(message.list_id == "Northbridge Alliance Newsletter <main.news.example.org>")
+            #expect(message.list_unsubscribe_post == "List-Unsubscribe=One-Click")
+            #expect(message.content_type == "multipart/alternative")
+            let parts = message.parts ?? []
+            #expect(parts.map(\.content_type) == ["text/plain", "text/html"])
+            #expect(parts.allSatisfy { $0.charset == "utf-8" && $0.transfer_encoding == "quoted-printable" })
+            // The unsubscribe link is this subscriber's own, and the token checks out.
+            let header = message.list_unsubscribe ?? ""
+            #expect(header.contains("<mailto:newsletter@example.org?subject=unsubscribe>"))
+            let url = try #require(header.split(separator: "<").dropFirst().first?.split(separator: ">").first)
+            #expect(url.hasPrefix("https://news.example.org/northbridge/unsubscribe/"))
+            let token = UnsubscribeToken.verify(String(url.split(separator: "/").last ?? ""), with: secret)
+            #expect(token == UnsubscribeToken(list: "main", address: message.to ?? ""))
+            #expect(parts.first?.text.contains(String(url)) == true)
+            #expect(parts.last?.text.contains("at \(message.to ?? "")") == true)
+        }
+        let jose = try #require(messages.first { $0.to == "jose.pena@example.net" })
+        #expect(jose.to_name == "Peña, José")
+        let idn = try #require(messages.first { $0.to == "redaktion@xn--bcher-kva.example.org" })
+        #expect(idn.to_name == "Redaktion Bücherstube")
+        #expect(Set(messages.compactMap(\.message_id)).count == messages.count)
+
+        let status = try sample.run(["status", "3"])
+        #expect(status.stdout.contains("sent \(expected.count)"))
+        #expect(try sample.read("issues/003/issue.md").contains("status: sent"))
+        let again = try sample.run(["send", "3", "--smtp", server.url])
+        #expect(again.status == 1)
+        #expect(
+            again.stderr.contains("already sent to the list `main`") && again.stderr.contains("--force"),
+            "\(again.stderr)")
+    }
+
+    @Test func aWrongPasswordIsAClearErrorAndNothingIsLost() throws {
+        let sample = try SampleWorkspace()
+        let server = try SMTPTestServer(options: ["--auth", "newsletter:right"])
+        try sample.appendToConfig("[smtp]\nurl = \"\(server.url)\"\nusername = \"newsletter\"\nstarttls = \"off\"")
+        let result = try sample.run(["send", "3"], environment: ["NEWSLETTER_SMTP_PASSWORD": "wrong"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("refused the username or password"))
+        #expect(!result.stderr.contains("wrong") || !result.stderr.contains("NEWSLETTER_SMTP_PASSWORD=wrong"))
+        #expect(try server.messages().isEmpty)
+        let status = try sample.run(["status", "3"])
+        #expect(status.stdout.contains("sent 0"))
+        #expect(status.stdout.contains("pending \(try sample.activeAddresses().count)"))
+    }
+
+    @Test func aRelayWithoutTLSIsRefusedWhenTLSIsRequired() throws {
+        let sample = try SampleWorkspace()
+        let server = try SMTPTestServer()
+        try sample.appendToConfig("[smtp]\nurl = \"\(server.url)\"\nstarttls = \"required\"")
+        let result = try sample.run(["send", "3"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("does not offer STARTTLS"))
+        #expect(try server.messages().isEmpty)
+    }
+
+    @Test func faultsAreRetriedAndBadMailboxesSuppressed() throws {
+        let sample = try SampleWorkspace()
+        try sample.generateList(120)
+        let rejected = ["reader7@example.org", "reader99@example.org"]
+        let server = try SMTPTestServer(
+            options: ["--tempfail", "0.15", "--drop-in-data", "0.05", "--seed", "7", "--reject"] + rejected)
+        try sample.appendToConfig(
+            "[sending]\nretry_after = 1\nmax_attempts = 20\nmax_errors = 1000\n[smtp]\nurl = \"\(server.url)\"\nconnections = 3"
+        )
+        let result = try sample.run(["send", "3", "--rate", "500/s"])
+        #expect(result.status == 0, "\(result.stderr)")
+
+        let delivered = try server.messages().compactMap(\.to)
+        let deliverable = Set((0..<120).map { "reader\($0)@example.org" }).subtracting(rejected)
+        #expect(Set(delivered) == deliverable)
+        #expect(delivered.count == deliverable.count, "every deliverable subscriber gets exactly one message")
+        let status = try sample.run(["status", "3"]).stdout
+        #expect(status.contains("failed 2"))
+        for address in rejected {
+            #expect(status.contains("\(address)  550 5.1.1"))
+        }
+        let suppressed = try sample.read("subscribers/suppressed.csv")
+        #expect(rejected.allSatisfy { suppressed.contains("\($0),hard-bounce,") })
+    }
+
+    @Test func killedAtRandomMomentsItFinishesWithNobodySkipped() throws {
+        let sample = try SampleWorkspace()
+        // 200 at 30/s take longer than the four runs below are given, so every run is cut short.
+        try sample.generateList(200)
+        let server = try SMTPTestServer()
+        try sample.appendToConfig("[smtp]\nurl = \"\(server.url)\"\nconnections = 4")
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<4 {
+            let process = Process()
+            process.executableURL = CommandLineTool.binary
+            process.arguments = ["send", "3", "--rate", "30/s"]
+            process.currentDirectoryURL = sample.root
+            process.environment = ProcessInfo.processInfo.environment.merging([
+                "NEWSLETTER_SECRET": SampleWorkspace.secret
+            ]) { $1 }
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            Thread.sleep(forTimeInterval: Double.random(in: 0.3...0.9, using: &generator))
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+        let finish = try sample.run(["send", "3", "--rate", "500/s"])
+        #expect(finish.status == 0, "\(finish.stderr)")
+
+        let delivered = try server.messages().compactMap(\.to)
+        let audience = Set((0..<200).map { "reader\($0)@example.org" })
+        #expect(Set(delivered) == audience, "nobody is skipped")
+        let counts = Dictionary(delivered.map { ($0, 1) }, uniquingKeysWith: +)
+        let duplicates = Set(counts.filter { $0.value > 1 }.keys)
+        let status = try sample.run(["status", "3"]).stdout
+        let uncertain = Set(
+            status.components(separatedBy: "Uncertain").dropFirst().first?.split(separator: "\n").dropFirst()
+                .map { $0.trimmingCharacters(in: .whitespaces) } ?? [])
+        #expect(
+            duplicates.isSubset(of: uncertain), "duplicates \(duplicates) are all reported as uncertain \(uncertain)")
+        #expect(uncertain.count <= 4 * 4, "at most one per connection per kill")
+        #expect(status.contains("sent 200"))
+    }
+
+    @Test func anUnsubscribeDuringASendIsHonouredByIt() throws {
+        let sample = try SampleWorkspace()
+        try sample.generateList(40)
+        let server = try SMTPTestServer()
+        try sample.appendToConfig("[smtp]\nurl = \"\(server.url)\"\nconnections = 1")
+        let process = Process()
+        process.executableURL = CommandLineTool.binary
+        process.arguments = ["send", "3", "--rate", "10/s"]
+        process.currentDirectoryURL = sample.root
+        process.environment = ProcessInfo.processInfo.environment.merging(["NEWSLETTER_SECRET": SampleWorkspace.secret])
+        { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        Thread.sleep(forTimeInterval: 1.5)
+        let late = ["reader38@example.org", "reader39@example.org"]
+        for address in late {
+            #expect(try sample.run(["subscribers", "suppress", address, "--reason", "unsubscribed"]).status == 0)
+        }
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let delivered = Set(try server.messages().compactMap(\.to))
+        #expect(delivered.isDisjoint(with: late))
+        #expect(delivered.count == 38)
+        #expect(try sample.run(["status", "3"]).stdout.contains("suppressed 2"))
+    }
+
+    @Test func dryRunAndTestCopiesRecordNothing() throws {
+        let sample = try SampleWorkspace()
+        let server = try SMTPTestServer()
+        let dry = try sample.run(["send", "3", "--dry-run"])
+        #expect(dry.status == 0, "\(dry.stderr)")
+        #expect(dry.stdout.contains("30 messages rendered and validated"))
+        #expect(dry.stdout.contains("2 suppressed"))
+        let test = try sample.run(["send", "3", "--test-to", "editor@example.org", "--smtp", server.url])
+        #expect(test.status == 0, "\(test.stderr)")
+        #expect(test.stdout.contains("personalised as"))
+        let messages = try server.messages()
+        #expect(messages.map(\.to) == ["editor@example.org"])
+        #expect(messages.first?.problems.isEmpty == true)
+        #expect(try sample.run(["status", "3"]).stdout.contains("has not been sent"))
+        #expect(try !sample.read("issues/003/issue.md").contains("status: sent"))
+    }
+
+    @Test func withoutASecretNothingIsSent() throws {
+        let sample = try SampleWorkspace()
+        let result = try CommandLineTool.run(
+            ["send", "3", "--smtp", "smtp://127.0.0.1:9"], in: sample.root, environment: ["NEWSLETTER_SECRET": ""])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("There is no secret for unsubscribe links"))
+    }
+}
