@@ -37,15 +37,15 @@ import Testing
         for message in messages {
             #expect(message.problems.isEmpty, "\(message.file): \(message.problems)")
             #expect(message.subject == "Northbridge Alliance Newsletter, Issue n. 3: the 2026 Safer Roads Awards")
-            #expect(message.from_name == "Northbridge Alliance" && message.reply_to == "editor@example.org")
-            #expect(message.list_id == "Northbridge Alliance Newsletter <main.news.example.org>")
-            #expect(message.list_unsubscribe_post == "List-Unsubscribe=One-Click")
-            #expect(message.content_type == "multipart/alternative")
+            #expect(message.fromName == "Northbridge Alliance" && message.replyTo == "editor@example.org")
+            #expect(message.listId == "Northbridge Alliance Newsletter <main.news.example.org>")
+            #expect(message.listUnsubscribePost == "List-Unsubscribe=One-Click")
+            #expect(message.contentType == "multipart/alternative")
             let parts = message.parts ?? []
-            #expect(parts.map(\.content_type) == ["text/plain", "text/html"])
-            #expect(parts.allSatisfy { $0.charset == "utf-8" && $0.transfer_encoding == "quoted-printable" })
+            #expect(parts.map(\.contentType) == ["text/plain", "text/html"])
+            #expect(parts.allSatisfy { $0.charset == "utf-8" && $0.transferEncoding == "quoted-printable" })
             // The unsubscribe link is this subscriber's own, and the token checks out.
-            let header = message.list_unsubscribe ?? ""
+            let header = message.listUnsubscribe ?? ""
             #expect(header.contains("<mailto:newsletter@example.org?subject=unsubscribe>"))
             let url = try #require(header.split(separator: "<").dropFirst().first?.split(separator: ">").first)
             #expect(url.hasPrefix("https://news.example.org/northbridge/unsubscribe/"))
@@ -55,10 +55,10 @@ import Testing
             #expect(parts.last?.text.contains("at \(message.to ?? "")") == true)
         }
         let jose = try #require(messages.first { $0.to == "jose.pena@example.net" })
-        #expect(jose.to_name == "Peña, José")
+        #expect(jose.toName == "Peña, José")
         let idn = try #require(messages.first { $0.to == "redaktion@xn--bcher-kva.example.org" })
-        #expect(idn.to_name == "Redaktion Bücherstube")
-        #expect(Set(messages.compactMap(\.message_id)).count == messages.count)
+        #expect(idn.toName == "Redaktion Bücherstube")
+        #expect(Set(messages.compactMap(\.messageId)).count == messages.count)
 
         let status = try sample.run(["status", "3"])
         #expect(status.stdout.contains("sent \(expected.count)"))

@@ -70,7 +70,9 @@ final class SMTPTestServer {
     /// Every message, parsed by Python's email package (policy strict) with raw-byte checks.
     func messages() throws -> [InspectedMessage] {
         let result = try CommandLineTool.run(Self.python, [Self.inspector.path, maildir.path], in: maildir)
-        return try JSONDecoder().decode([InspectedMessage].self, from: Data(result.stdout.utf8))
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return try decoder.decode([InspectedMessage].self, from: Data(result.stdout.utf8))
     }
 }
 
@@ -78,22 +80,22 @@ struct InspectedMessage: Decodable {
     var file: String
     var problems: [String]
     var to: String?
-    var to_name: String?
+    var toName: String?
     var from: String?
-    var from_name: String?
+    var fromName: String?
     var subject: String?
-    var message_id: String?
-    var reply_to: String?
-    var list_id: String?
-    var list_unsubscribe: String?
-    var list_unsubscribe_post: String?
-    var content_type: String?
+    var messageId: String?
+    var replyTo: String?
+    var listId: String?
+    var listUnsubscribe: String?
+    var listUnsubscribePost: String?
+    var contentType: String?
     var parts: [Part]?
 
     struct Part: Decodable {
-        var content_type: String
+        var contentType: String
         var charset: String?
-        var transfer_encoding: String
+        var transferEncoding: String
         var text: String
     }
 }
