@@ -73,8 +73,9 @@ extension RawConfig.Sending {
             value.flatMap { value in problems.attempt { try ConfigValue.positive(value, key: key, in: file) } }
                 ?? fallback
         }
-        let unsubscribe = problems.attempt {
-            try ConfigValue.emailAddress(unsubscribeEmail ?? sender, key: "sending.unsubscribe_email", in: file)
+        // Without its own setting it is the sender's address, which is checked as `sender.email`.
+        let unsubscribe = unsubscribeEmail.flatMap { value in
+            problems.attempt { try ConfigValue.emailAddress(value, key: "sending.unsubscribe_email", in: file) }
         }
         let settings = SendingSettings(
             rate: steady, burst: positive(burst, "sending.burst", max(1, Int(steady.perSecond.rounded(.up)))),
