@@ -37,7 +37,7 @@ func decodeQuotedPrintable(_ bytes: [UInt8]) -> [UInt8] {
 @Suite struct QuotedPrintableTests {
     func encode(_ text: String) -> [UInt8] {
         var output: [UInt8] = []
-        QuotedPrintable.encode(text.utf8, into: &output)
+        QuotedPrintable.encode(text, into: &output)
         return output
     }
 
@@ -117,7 +117,7 @@ func decodeQuotedPrintable(_ bytes: [UInt8]) -> [UInt8] {
             messageID: "<1@example.org>", listID: "Newsletter <main.news.example.org>",
             unsubscribeURL: "https://news.example.org/u/T",
             unsubscribeMailto: "mailto:newsletter@example.org?subject=unsubscribe", text: "Text part",
-            html: "<p>HTML part</p>")
+            html: "<p>HTML part</p>", boundary: "=_newsletter_test")
         let text = String(decoding: message.bytes(), as: UTF8.self)
         let head = text.components(separatedBy: "\r\n\r\n")[0]
         for name in [

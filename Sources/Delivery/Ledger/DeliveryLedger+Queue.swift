@@ -58,43 +58,67 @@ extension DeliveryLedger {
         sendID: Int64, finishing previous: (ClaimedRecipient, DeliveryResult)?, policy: RetryPolicy, now: Double,
         claimNext: Bool = true
     ) throws -> NextStep {
+        try advance(sendID: sendID, steps: [(previous, claimNext)], policy: policy, now: now)[0]
+    }
+
+    /// Several connections' `advance` in one transaction (a group commit): under load the
+    /// connections' steps queue up, and one commit serves them all.
+    public func advance(
+        sendID: Int64, steps: [(previous: (ClaimedRecipient, DeliveryResult)?, claimNext: Bool)], policy: RetryPolicy,
+        now: Double
+    ) throws -> [NextStep] {
         try database.write { database in
+            try steps.map { step in
+                try Self.advance(
+                    sendID: sendID, finishing: step.previous, claimNext: step.claimNext, policy: policy, now: now,
+                    in: database)
+            }
+        }
+    }
+
+    private static func advance(
+        sendID: Int64, finishing previous: (ClaimedRecipient, DeliveryResult)?, claimNext: Bool, policy: RetryPolicy,
+        now: Double, in database: Database
+    ) throws -> NextStep {
+        do {
             if let (recipient, result) = previous {
                 try Self.record(result, for: recipient, policy: policy, now: now, in: database)
             }
             guard claimNext else { return .finished }
             let due =
                 try Row.fetchOne(
-                    database,
-                    sql: """
-                        SELECT id, email, name, attributes, attempts, first_attempt_at FROM recipient
-                        WHERE send_id = ? AND state = 'deferred' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT 1
-                        """, arguments: [sendID, now])
+                    database.cachedStatement(
+                        sql: """
+                            SELECT id, email, name, attributes, attempts, first_attempt_at FROM recipient
+                            WHERE send_id = ? AND state = 'deferred' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT 1
+                            """), arguments: [sendID, now])
                 ?? Row.fetchOne(
-                    database,
-                    sql: """
-                        SELECT id, email, name, attributes, attempts, first_attempt_at FROM recipient
-                        WHERE send_id = ? AND state = 'pending' ORDER BY next_attempt_at, id LIMIT 1
-                        """, arguments: [sendID])
+                    database.cachedStatement(
+                        sql: """
+                            SELECT id, email, name, attributes, attempts, first_attempt_at FROM recipient
+                            WHERE send_id = ? AND state = 'pending' ORDER BY next_attempt_at, id LIMIT 1
+                            """), arguments: [sendID])
             guard let row = due else {
                 let waiting = try Double.fetchOne(
-                    database,
-                    sql: "SELECT MIN(next_attempt_at) FROM recipient WHERE send_id = ? AND state = 'deferred'",
+                    database.cachedStatement(
+                        sql: "SELECT MIN(next_attempt_at) FROM recipient WHERE send_id = ? AND state = 'deferred'"),
                     arguments: [sendID])
                 let inFlight =
                     try Int.fetchOne(
-                        database, sql: "SELECT COUNT(*) FROM recipient WHERE send_id = ? AND state = 'sending'",
+                        database.cachedStatement(
+                            sql: "SELECT COUNT(*) FROM recipient WHERE send_id = ? AND state = 'sending'"),
                         arguments: [sendID]) ?? 0
                 if let waiting { return .wait(until: waiting) }
                 // Others still in flight may yet be deferred: look again shortly.
                 return inFlight > 0 ? .wait(until: now + 0.05) : .finished
             }
             let id: Int64 = row["id"]
-            try database.execute(
+            try database.cachedStatement(
                 sql: """
                     UPDATE recipient SET state = 'sending', attempts = attempts + 1, claimed_at = ?,
                     first_attempt_at = COALESCE(first_attempt_at, ?) WHERE id = ?
-                    """, arguments: [now, now, id])
+                    """
+            ).execute(arguments: [now, now, id])
             let attributesText: String = row["attributes"]
             let attributes =
                 (try? JSONSerialization.jsonObject(with: Data(attributesText.utf8))) as? [String: String] ?? [:]
@@ -111,40 +135,41 @@ extension DeliveryLedger {
     ) throws {
         switch result {
         case .sent(let reply, let messageID):
-            try database.execute(
+            try database.cachedStatement(
                 sql:
-                    "UPDATE recipient SET state = 'sent', reply_code = ?, reply = ?, message_id = ?, sent_at = ? WHERE id = ?",
-                arguments: [Int(reply.prefix(3)) ?? 250, reply, messageID, now, recipient.id])
+                    "UPDATE recipient SET state = 'sent', reply_code = ?, reply = ?, message_id = ?, sent_at = ? WHERE id = ?"
+            ).execute(arguments: [Int(reply.prefix(3)) ?? 250, reply, messageID, now, recipient.id])
         case .deferred(let code, let reply):
             let exhausted = recipient.attempts >= policy.maxAttempts || now - recipient.firstAttemptAt >= policy.maxAge
             if exhausted {
                 let summary =
                     "gave up after \(recipient.attempts) attempt\(recipient.attempts == 1 ? "" : "s"): \(reply)"
-                try database.execute(
-                    sql: "UPDATE recipient SET state = 'failed', reply_code = ?, reply = ? WHERE id = ?",
-                    arguments: [code, summary, recipient.id])
+                try database.cachedStatement(
+                    sql: "UPDATE recipient SET state = 'failed', reply_code = ?, reply = ? WHERE id = ?"
+                ).execute(arguments: [code, summary, recipient.id])
             } else {
                 let delay = policy.retryAfter * pow(2, Double(recipient.attempts - 1))
-                try database.execute(
+                try database.cachedStatement(
                     sql:
-                        "UPDATE recipient SET state = 'deferred', reply_code = ?, reply = ?, next_attempt_at = ? WHERE id = ?",
-                    arguments: [code, reply, now + delay, recipient.id])
+                        "UPDATE recipient SET state = 'deferred', reply_code = ?, reply = ?, next_attempt_at = ? WHERE id = ?"
+                ).execute(arguments: [code, reply, now + delay, recipient.id])
             }
         case .failed(let code, let reply):
-            try database.execute(
-                sql: "UPDATE recipient SET state = 'failed', reply_code = ?, reply = ? WHERE id = ?",
-                arguments: [code, reply, recipient.id])
+            try database.cachedStatement(
+                sql: "UPDATE recipient SET state = 'failed', reply_code = ?, reply = ? WHERE id = ?"
+            ).execute(arguments: [code, reply, recipient.id])
         case .suppressed:
-            try database.execute(
-                sql: "UPDATE recipient SET state = 'suppressed' WHERE id = ?", arguments: [recipient.id])
+            try database.cachedStatement(sql: "UPDATE recipient SET state = 'suppressed' WHERE id = ?").execute(
+                arguments: [recipient.id])
         case .notAttempted:
-            try database.execute(
+            try database.cachedStatement(
                 sql: """
                     UPDATE recipient SET attempts = attempts - 1, next_attempt_at = 0,
                     state = CASE WHEN attempts - 1 = 0 THEN 'pending' ELSE 'deferred' END,
                     first_attempt_at = CASE WHEN attempts - 1 = 0 THEN NULL ELSE first_attempt_at END
                     WHERE id = ?
-                    """, arguments: [recipient.id])
+                    """
+            ).execute(arguments: [recipient.id])
         }
     }
 
@@ -171,7 +196,9 @@ public struct SendStatus: Sendable {
     public var send: SendRecord
     public var counts: [RecipientState: Int]
     /// Recipients that were in flight when a run died: they may have received the issue twice.
+    /// The lists hold the first hundred; `counts` has them all.
     public var uncertain: [String]
+    public var uncertainCount: Int
     public var failures: [(address: String, reply: String)]
     public var deferred: [(address: String, reply: String, nextAttempt: Date)]
 
@@ -189,16 +216,17 @@ extension DeliveryLedger {
                 if let state = RecipientState(rawValue: row["state"]) { counts[state] = row["n"] }
             }
             let uncertain = try String.fetchAll(
-                database, sql: "SELECT email FROM recipient WHERE send_id = ? AND uncertain = 1 ORDER BY id",
+                database, sql: "SELECT email FROM recipient WHERE send_id = ? AND uncertain = 1 ORDER BY id LIMIT 100",
                 arguments: [send.id])
             let failures = try Row.fetchAll(
-                database, sql: "SELECT email, reply FROM recipient WHERE send_id = ? AND state = 'failed' ORDER BY id",
+                database,
+                sql: "SELECT email, reply FROM recipient WHERE send_id = ? AND state = 'failed' ORDER BY id LIMIT 100",
                 arguments: [send.id]
             ).map { (address: $0["email"] as String, reply: ($0["reply"] as String?) ?? "") }
             let deferred = try Row.fetchAll(
                 database,
                 sql:
-                    "SELECT email, reply, next_attempt_at FROM recipient WHERE send_id = ? AND state = 'deferred' ORDER BY next_attempt_at",
+                    "SELECT email, reply, next_attempt_at FROM recipient WHERE send_id = ? AND state = 'deferred' ORDER BY next_attempt_at LIMIT 100",
                 arguments: [send.id]
             ).map {
                 (
@@ -206,7 +234,13 @@ extension DeliveryLedger {
                     nextAttempt: Date(timeIntervalSince1970: $0["next_attempt_at"])
                 )
             }
-            return SendStatus(send: send, counts: counts, uncertain: uncertain, failures: failures, deferred: deferred)
+            let uncertainCount =
+                try Int.fetchOne(
+                    database, sql: "SELECT COUNT(*) FROM recipient WHERE send_id = ? AND uncertain = 1",
+                    arguments: [send.id]) ?? 0
+            return SendStatus(
+                send: send, counts: counts, uncertain: uncertain, uncertainCount: uncertainCount, failures: failures,
+                deferred: deferred)
         }
     }
 }

@@ -76,8 +76,9 @@ public final class DeliveryLedger: Sendable {
                         uncertain INTEGER NOT NULL DEFAULT 0,
                         UNIQUE (send_id, email_key)
                     );
+                    -- The one index the queue needs. No index on sent_at: it would cost a page
+                    -- write per message, and the sliding window reads it once per run.
                     CREATE INDEX recipient_queue ON recipient (send_id, state, next_attempt_at, id);
-                    CREATE INDEX recipient_sent_at ON recipient (sent_at) WHERE sent_at IS NOT NULL;
                     """)
         }
         return migrator

@@ -79,7 +79,7 @@ enum HeaderEncoding {
             if index == 0 {
                 current = String(word)
             } else if current.utf8.count + 1 + word.utf8.count > 78,
-                !current.trimmingCharacters(in: .whitespaces).isEmpty
+                current.utf8.contains(where: { $0 != 0x20 })
             {
                 lines.append(current)
                 current = " " + word

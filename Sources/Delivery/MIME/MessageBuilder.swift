@@ -18,9 +18,11 @@ struct OutgoingMessage {
     var unsubscribeMailto: String
     var text: String
     var html: String
+    /// Unique to the message. It starts with `=_`, which quoted-printable text can never
+    /// contain (an `=` there is always followed by two hex digits), so no part can end early.
+    var boundary: String
 
     func bytes() -> [UInt8] {
-        let boundary = "=_newsletter_" + String(UInt64.random(in: .min ... .max), radix: 16)
         var head = ""
         head += HeaderEncoding.field("From", HeaderEncoding.mailbox(name: fromName, address: fromAddress))
         head += HeaderEncoding.field("To", HeaderEncoding.mailbox(name: toName, address: toAddress))
@@ -40,7 +42,7 @@ struct OutgoingMessage {
         for (type, body) in [("text/plain", text), ("text/html", html)] {
             output.append(contentsOf: "--\(boundary)\r\nContent-Type: \(type); charset=UTF-8\r\n".utf8)
             output.append(contentsOf: "Content-Transfer-Encoding: quoted-printable\r\n\r\n".utf8)
-            QuotedPrintable.encode(body.utf8, into: &output)
+            QuotedPrintable.encode(body, into: &output)
             output.append(contentsOf: [13, 10])
         }
         output.append(contentsOf: "--\(boundary)--\r\n".utf8)
@@ -57,8 +59,9 @@ enum RFC5322Date {
         var seconds = time_t(date.timeIntervalSince1970)
         var parts = tm()
         gmtime_r(&seconds, &parts)
-        return String(
-            format: "%@, %02d %@ %04d %02d:%02d:%02d +0000", days[Int(parts.tm_wday)], parts.tm_mday,
-            months[Int(parts.tm_mon)], parts.tm_year + 1900, parts.tm_hour, parts.tm_min, parts.tm_sec)
+        func twoDigits(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return
+            "\(days[Int(parts.tm_wday)]), \(twoDigits(parts.tm_mday)) \(months[Int(parts.tm_mon)]) \(parts.tm_year + 1900) "
+            + "\(twoDigits(parts.tm_hour)):\(twoDigits(parts.tm_min)):\(twoDigits(parts.tm_sec)) +0000"
     }
 }

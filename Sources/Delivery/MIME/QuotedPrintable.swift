@@ -1,70 +1,96 @@
 /// Quoted-printable (RFC 2045) for the message bodies: UTF-8 text becomes 7-bit lines of at
 /// most 76 characters, so no line of the message comes near SMTP's 998-octet limit. Line breaks
-/// in the text become CRLF.
+/// in the text become CRLF. Every message of a send goes through here, so it works on raw bytes.
 enum QuotedPrintable {
     static let maximumLineLength = 76
-    private static let hex = Array("0123456789ABCDEF".utf8)
+    private static let hex: [UInt8] = Array("0123456789ABCDEF".utf8)
 
     /// Appends the encoding of `text` to `output`.
-    static func encode(_ text: some Sequence<UInt8>, into output: inout [UInt8]) {
-        var lineLength = 0
-        // Trailing spaces and tabs would be lost in transit: the last one on a line is encoded.
-        var pendingWhitespace: UInt8?
+    static func encode(_ text: String, into output: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { input in encode(input, into: &output) }
+    }
 
-        func put(_ bytes: UInt8..., length: Int) {
-            if lineLength + length > maximumLineLength - 1 {
-                output.append(contentsOf: [UInt8(ascii: "="), 13, 10])
-                lineLength = 0
-            }
-            output.append(contentsOf: bytes)
-            lineLength += length
-        }
-        func flushWhitespace(endOfLine: Bool) {
-            guard let whitespace = pendingWhitespace else { return }
-            pendingWhitespace = nil
-            if endOfLine {
-                put(UInt8(ascii: "="), hex[Int(whitespace >> 4)], hex[Int(whitespace & 0xF)], length: 3)
-            } else {
-                put(whitespace, length: 1)
-            }
-        }
+    static func encode(_ input: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) {
+        // Each byte takes at most 3 characters, each line adds at most a soft break and a CRLF.
+        let worstCase = input.count * 3 + (input.count / 24 + 2) * 3
+        let start = output.count
+        output.append(contentsOf: repeatElement(0, count: worstCase))
+        let written = output.withUnsafeMutableBufferPointer { buffer -> Int in
+            hex.withUnsafeBufferPointer { hex in
+                var out = start
+                var lineLength = 0
+                // A space or tab is held back: at the end of a line it must be encoded.
+                var pendingWhitespace: UInt8 = 0
+                var index = 0
 
-        var previousWasCR = false
-        for byte in text {
-            switch byte {
-            case 10:
-                if previousWasCR {
-                    previousWasCR = false
-                    continue
+                @inline(__always) func room(_ length: Int) {
+                    if lineLength + length > maximumLineLength - 1 {
+                        buffer[out] = 0x3D
+                        buffer[out + 1] = 13
+                        buffer[out + 2] = 10
+                        out += 3
+                        lineLength = 0
+                    }
+                }
+                @inline(__always) func literal(_ byte: UInt8) {
+                    room(1)
+                    buffer[out] = byte
+                    out += 1
+                    lineLength += 1
+                }
+                @inline(__always) func escaped(_ byte: UInt8) {
+                    room(3)
+                    buffer[out] = 0x3D
+                    buffer[out + 1] = hex[Int(byte >> 4)]
+                    buffer[out + 2] = hex[Int(byte & 0xF)]
+                    out += 3
+                    lineLength += 3
+                }
+                @inline(__always) func flushWhitespace(endOfLine: Bool) {
+                    guard pendingWhitespace != 0 else { return }
+                    let byte = pendingWhitespace
+                    pendingWhitespace = 0
+                    if endOfLine { escaped(byte) } else { literal(byte) }
+                }
+                @inline(__always) func lineBreak() {
+                    flushWhitespace(endOfLine: true)
+                    buffer[out] = 13
+                    buffer[out + 1] = 10
+                    out += 2
+                    lineLength = 0
+                }
+
+                while index < input.count {
+                    let byte = input[index]
+                    index += 1
+                    switch byte {
+                    case 10:
+                        lineBreak()
+                    case 13:
+                        // CR LF or a lone CR: one line break either way.
+                        if index < input.count, input[index] == 10 { index += 1 }
+                        lineBreak()
+                    case 0x20, 0x09:
+                        flushWhitespace(endOfLine: false)
+                        pendingWhitespace = byte
+                    case 0x2E where lineLength == 0:
+                        // A dot at the start of a line is how SMTP ends a message; curl escapes
+                        // it, but an encoded dot keeps the body safe on any path.
+                        flushWhitespace(endOfLine: false)
+                        if lineLength == 0 { escaped(byte) } else { literal(byte) }
+                    case 33...60, 62...126:
+                        flushWhitespace(endOfLine: false)
+                        literal(byte)
+                    default:
+                        flushWhitespace(endOfLine: false)
+                        escaped(byte)
+                    }
                 }
                 flushWhitespace(endOfLine: true)
-                output.append(contentsOf: [13, 10])
-                lineLength = 0
-            case 13:
-                // CR alone or CR LF: a line break either way.
-                flushWhitespace(endOfLine: true)
-                output.append(contentsOf: [13, 10])
-                lineLength = 0
-                previousWasCR = true
-                continue
-            case UInt8(ascii: " "), UInt8(ascii: "\t"):
-                flushWhitespace(endOfLine: false)
-                pendingWhitespace = byte
-            case 33...60, 62...126:
-                flushWhitespace(endOfLine: false)
-                // A dot alone at the start of a line is what SMTP ends a message with; curl
-                // escapes it anyway, but an encoded dot keeps the body safe on any path.
-                if byte == UInt8(ascii: "."), lineLength == 0 {
-                    put(UInt8(ascii: "="), UInt8(ascii: "2"), UInt8(ascii: "E"), length: 3)
-                } else {
-                    put(byte, length: 1)
-                }
-            default:
-                flushWhitespace(endOfLine: false)
-                put(UInt8(ascii: "="), hex[Int(byte >> 4)], hex[Int(byte & 0xF)], length: 3)
+                return out - start
             }
-            previousWasCR = false
         }
-        flushWhitespace(endOfLine: true)
+        output.removeLast(worstCase - written)
     }
 }

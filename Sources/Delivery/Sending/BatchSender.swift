@@ -86,8 +86,8 @@ public final class BatchSender: Sendable {
         let (send, resumed) = try openSend()
         let recovered = try ledger.recoverInFlight(sendID: send.id)
         let start = Date()
-        reporter.started(
-            send, resumed: resumed, recoveredInFlight: recovered, remaining: try ledger.status(of: send).remaining)
+        let remainingAtStart = try ledger.status(of: send).remaining
+        reporter.started(send, resumed: resumed, recoveredInFlight: recovered, remaining: remainingAtStart)
 
         let suppressionList = SuppressionList(workspace: workspace)
         let suppression = SuppressionWatch(file: suppressionList.file) {
@@ -98,13 +98,14 @@ public final class BatchSender: Sendable {
             settings: settings,
             history: window > 0 ? try ledger.sentTimes(since: Date().addingTimeInterval(-window)) : [])
         let connections = request.connections ?? prepared.config.smtp.connections
+        let queue = LedgerQueue(ledger: ledger, sendID: send.id, policy: policy)
         let group = DispatchGroup()
         let failures = FailureBox()
         for index in 0..<connections {
             group.enter()
             let worker = SendWorker(
                 index: index, sender: self, send: send, limiter: limiter, suppression: suppression, control: control,
-                suppressionList: suppressionList)
+                suppressionList: suppressionList, queue: queue)
             let thread = Thread {
                 do {
                     try worker.run()
@@ -118,9 +119,12 @@ public final class BatchSender: Sendable {
             thread.start()
         }
         // Progress while the connections work; the main thread only waits and reports.
+        // Counted from this run's outcomes, not the ledger: counting a large audience four times
+        // a second would cost more than the sending.
         while group.wait(timeout: .now() + 0.25) == .timedOut {
+            let counts = control.snapshot
             reporter.progress(
-                control.snapshot, remaining: (try? ledger.status(of: send).remaining) ?? 0,
+                counts, remaining: max(0, remainingAtStart - counts.sent - counts.failed - counts.suppressed),
                 elapsed: Date().timeIntervalSince(start))
         }
         if let error = failures.first { throw error }

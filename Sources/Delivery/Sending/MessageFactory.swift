@@ -12,6 +12,7 @@ final class MessageFactory {
     private let renderer: PersonalizedRenderer
     private let listID: String
     private let messageIDDomain: String
+    private var tokens = UniqueTokens()
 
     init(
         config: NewsletterConfig, list: String, content: IssueContent, composer: IssueComposer,
@@ -38,19 +39,14 @@ final class MessageFactory {
         let unsubscribeURL = config.unsubscribeURL(token: token).absoluteString
         let recipient = Recipient(email: address, name: name, attributes: attributes, unsubscribeURL: unsubscribeURL)
         let (html, text) = try renderer.render(for: recipient)
-        let messageID = "<\(Self.uniquePart())@\(messageIDDomain)>"
+        let milliseconds = String(UInt64(now.timeIntervalSince1970 * 1000), radix: 36)
+        let messageID = "<\(milliseconds).\(tokens.word())@\(messageIDDomain)>"
         let message = OutgoingMessage(
             fromName: config.sender.name, fromAddress: config.sender.email, toName: name, toAddress: address,
             replyTo: config.sender.replyTo, subject: subject, date: now, messageID: messageID, listID: listID,
             unsubscribeURL: unsubscribeURL,
             unsubscribeMailto: "mailto:\(config.sending.unsubscribeEmail)?subject=unsubscribe",
-            text: text, html: html)
+            text: text, html: html, boundary: "=_newsletter_" + String(tokens.next(), radix: 36))
         return Message(bytes: message.bytes(), messageID: messageID)
-    }
-
-    /// 128 random bits and the time: unique across sends, machines and runs.
-    private static func uniquePart() -> String {
-        let random = (0..<2).map { _ in String(UInt64.random(in: .min ... .max), radix: 36) }.joined(separator: ".")
-        return "\(String(UInt64(Date().timeIntervalSince1970 * 1000), radix: 36)).\(random)"
     }
 }

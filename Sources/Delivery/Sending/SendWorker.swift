@@ -13,11 +13,13 @@ final class SendWorker: @unchecked Sendable {
     private let suppression: SuppressionWatch
     private let suppressionList: SuppressionList
     private let control: SendControl
+    private let queue: LedgerQueue
 
     init(
         index: Int, sender: BatchSender, send: SendRecord, limiter: RateLimiter, suppression: SuppressionWatch,
-        control: SendControl, suppressionList: SuppressionList
+        control: SendControl, suppressionList: SuppressionList, queue: LedgerQueue
     ) {
+        self.queue = queue
         self.index = index
         self.sender = sender
         self.send = send
@@ -28,8 +30,6 @@ final class SendWorker: @unchecked Sendable {
     }
 
     func run() throws {
-        let ledger = sender.ledgerForWorkers
-        let policy = sender.policy
         let prepared = sender.prepared
         let connection = SMTPConnection(endpoint: sender.endpointForWorkers)
         let factory = MessageFactory(
@@ -50,13 +50,12 @@ final class SendWorker: @unchecked Sendable {
         defer {
             // Whatever stopped the loop, the last outcome is recorded.
             if let previous {
-                _ = try? ledger.advance(
-                    sendID: send.id, finishing: previous, policy: policy, now: Self.now, claimNext: false)
+                _ = try? queue.advance(finishing: previous, claimNext: false)
             }
         }
         while true {
             if control.shouldStop { return }
-            let step = try ledger.advance(sendID: send.id, finishing: previous, policy: policy, now: Self.now)
+            let step = try queue.advance(finishing: previous)
             previous = nil
             switch step {
             case .finished:

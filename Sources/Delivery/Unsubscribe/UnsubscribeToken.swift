@@ -84,9 +84,27 @@ public struct UnsubscribeToken: Sendable, Equatable {
 }
 
 enum Base64URL {
+    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+
+    /// Base64 with the URL-safe alphabet and no padding (RFC 4648, section 5). Every message
+    /// carries a token, so this does not go through Foundation's string replacing.
     static func encode(_ data: Data) -> String {
-        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        var output: [UInt8] = []
+        output.reserveCapacity((data.count + 2) / 3 * 4)
+        var index = data.startIndex
+        while index < data.endIndex {
+            let count = min(3, data.endIndex - index)
+            let b0 = UInt32(data[index])
+            let b1 = count > 1 ? UInt32(data[index + 1]) : 0
+            let b2 = count > 2 ? UInt32(data[index + 2]) : 0
+            let group = b0 << 16 | b1 << 8 | b2
+            output.append(alphabet[Int(group >> 18 & 63)])
+            output.append(alphabet[Int(group >> 12 & 63)])
+            if count > 1 { output.append(alphabet[Int(group >> 6 & 63)]) }
+            if count > 2 { output.append(alphabet[Int(group & 63)]) }
+            index += count
+        }
+        return String(decoding: output, as: UTF8.self)
     }
 
     static func decode(_ text: Substring) -> Data? {

@@ -89,8 +89,9 @@ enum SendSummary {
         ]
         if !status.failures.isEmpty {
             lines.append("  Failed:")
-            for failure in status.failures.prefix(50) { lines.append("    \(failure.address)  \(failure.reply)") }
-            if status.failures.count > 50 { lines.append("    … and \(status.failures.count - 50) more") }
+            for failure in status.failures { lines.append("    \(failure.address)  \(failure.reply)") }
+            let failed = status.counts[.failed] ?? 0
+            if failed > status.failures.count { lines.append("    … and \(failed - status.failures.count) more") }
         }
         if !status.deferred.isEmpty {
             lines.append("  Deferred (retried later):")
@@ -98,9 +99,12 @@ enum SendSummary {
         }
         if !status.uncertain.isEmpty {
             lines.append(
-                "  Uncertain (in flight when a run stopped; may have received the issue twice): \(status.uncertain.count)"
+                "  Uncertain (in flight when a run stopped; may have received the issue twice): \(status.uncertainCount)"
             )
-            for address in status.uncertain.prefix(50) { lines.append("    \(address)") }
+            for address in status.uncertain { lines.append("    \(address)") }
+            if status.uncertainCount > status.uncertain.count {
+                lines.append("    … and \(status.uncertainCount - status.uncertain.count) more")
+            }
         }
         return lines.joined(separator: "\n")
     }
