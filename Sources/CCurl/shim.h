@@ -35,9 +35,3 @@ static inline CURLcode cnl_curl_get_string(CURL *handle, CURLINFO info, char **v
 static inline CURLcode cnl_curl_set_offset(CURL *handle, CURLoption option, curl_off_t value) {
     return curl_easy_setopt(handle, option, value);
 }
-
-typedef int (*cnl_curl_debug_callback)(CURL *handle, curl_infotype type, char *data, size_t size, void *context);
-
-static inline CURLcode cnl_curl_set_debug_callback(CURL *handle, cnl_curl_debug_callback callback) {
-    return curl_easy_setopt(handle, CURLOPT_DEBUGFUNCTION, callback);
-}
