@@ -17,7 +17,7 @@ public struct CSVReader {
     }
 
     private let handle: FileHandle
-    private var buffer = Data()
+    private var buffer: [UInt8] = []
     private var position = 0
     private var atEnd = false
     private var line = 1
@@ -26,6 +26,9 @@ public struct CSVReader {
     public init(url: URL) throws {
         handle = try FileHandle(forReadingFrom: url)
     }
+
+    private static let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), newline = UInt8(ascii: "\n")
+    private static let carriageReturn = UInt8(ascii: "\r")
 
     /// The next record, or `nil` at the end of the file.
     public mutating func next() -> Record? {
@@ -36,19 +39,19 @@ public struct CSVReader {
         }
         guard fill(atLeast: 1) else { return nil }
         let startLine = line
-        var raw = Data()
+        var raw: [UInt8] = []
         var fields: [String] = []
-        var field = Data()
+        var field: [UInt8] = []
         var problem: String?
         var quoted = false
         var fieldStarted = false
         var afterClosingQuote = false
 
         func finishField() {
-            if let text = String(data: field, encoding: .utf8) {
+            if let text = String(validating: field, as: UTF8.self) {
                 fields.append(text)
-            } else if problem == nil {
-                problem = "field \(fields.count + 1) is not valid UTF-8"
+            } else {
+                if problem == nil { problem = "field \(fields.count + 1) is not valid UTF-8" }
                 fields.append("")
             }
             field.removeAll(keepingCapacity: true)
@@ -57,38 +60,51 @@ public struct CSVReader {
         }
 
         while fill(atLeast: 1) {
-            let byte = buffer[buffer.startIndex + position]
+            // Outside quotes, take a run of plain bytes at once: most fields are nothing else.
+            if !quoted, !afterClosingQuote {
+                let start = position
+                while position < buffer.count {
+                    let byte = buffer[position]
+                    if byte == Self.comma || byte == Self.newline || byte == Self.carriageReturn || byte == Self.quote { break }
+                    position += 1
+                }
+                if position > start {
+                    field.append(contentsOf: buffer[start..<position])
+                    raw.append(contentsOf: buffer[start..<position])
+                    fieldStarted = true
+                    continue
+                }
+            }
+            let byte = buffer[position]
             position += 1
             raw.append(byte)
             if quoted {
-                if byte == UInt8(ascii: "\"") {
-                    if fill(atLeast: 1), buffer[buffer.startIndex + position] == UInt8(ascii: "\"") {
+                if byte == Self.quote {
+                    if fill(atLeast: 1), buffer[position] == Self.quote {
                         position += 1
-                        raw.append(UInt8(ascii: "\""))
-                        field.append(UInt8(ascii: "\""))
+                        raw.append(Self.quote)
+                        field.append(Self.quote)
                     } else {
                         quoted = false
                         afterClosingQuote = true
                     }
                 } else {
-                    if byte == UInt8(ascii: "\n") { line += 1 }
+                    if byte == Self.newline { line += 1 }
                     field.append(byte)
                 }
                 continue
             }
             switch byte {
-            case UInt8(ascii: ","):
+            case Self.comma:
                 finishField()
-            case UInt8(ascii: "\n"):
+            case Self.newline:
                 line += 1
                 finishField()
-                return Record(line: startLine, raw: raw, fields: Self.result(fields, problem))
-            case UInt8(ascii: "\r"):
+                return Record(line: startLine, raw: Data(raw), fields: Self.result(fields, problem))
+            case Self.carriageReturn:
                 // Part of a CRLF line ending; a lone CR inside a field is kept.
-                if !(fill(atLeast: 1) && buffer[buffer.startIndex + position] == UInt8(ascii: "\n")) {
-                    field.append(byte)
-                }
-            case UInt8(ascii: "\""):
+                if !(fill(atLeast: 1) && buffer[position] == Self.newline) { field.append(byte) }
+            case Self.quote:
                 if !fieldStarted, field.isEmpty {
                     quoted = true
                     fieldStarted = true
@@ -100,6 +116,7 @@ public struct CSVReader {
                 if afterClosingQuote, problem == nil {
                     problem = "field \(fields.count + 1) has text after its closing quote"
                 }
+                afterClosingQuote = false
                 field.append(byte)
                 fieldStarted = true
             }
@@ -108,7 +125,7 @@ public struct CSVReader {
             problem = "a quoted field opened on this line is never closed"
         }
         finishField()
-        return Record(line: startLine, raw: raw, fields: Self.result(fields, problem))
+        return Record(line: startLine, raw: Data(raw), fields: Self.result(fields, problem))
     }
 
     private static func result(_ fields: [String], _ problem: String?) -> Result<[String], Problem> {
@@ -118,12 +135,13 @@ public struct CSVReader {
     /// Makes sure `count` unread bytes are buffered, reading more if needed; false at the end.
     @discardableResult
     private mutating func fill(atLeast count: Int) -> Bool {
+        if buffer.count - position >= count { return true }
         while buffer.count - position < count, !atEnd {
             let chunk = (try? handle.read(upToCount: 65_536)) ?? nil
             if let chunk, !chunk.isEmpty {
-                buffer = buffer[(buffer.startIndex + position)...] + chunk
-                buffer = Data(buffer)
+                buffer.removeFirst(position)
                 position = 0
+                buffer.append(contentsOf: chunk)
             } else {
                 atEnd = true
             }
