@@ -12,6 +12,7 @@ public import NewsletterCore
 /// At most one recipient per connection is ever in that state.
 public final class DeliveryLedger: Sendable {
     let database: DatabaseQueue
+    let path: URL
 
     public static let fileName = "state.sqlite"
 
@@ -20,6 +21,7 @@ public final class DeliveryLedger: Sendable {
     }
 
     public init(path: URL) throws {
+        self.path = path
         do {
             try FileManager.default.createDirectory(
                 at: path.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -28,6 +30,10 @@ public final class DeliveryLedger: Sendable {
                 // WAL with synchronous=NORMAL: a committed state survives a killed process (the
                 // WAL is in the OS's cache), at a fraction of the cost of a flush per message.
                 try database.execute(sql: "PRAGMA synchronous = NORMAL")
+                // Checkpoints (which flush to disk, and can take a tenth of a second) are not
+                // run by the committing connection: `Checkpointer` runs them on its own thread,
+                // so a send's connections never wait for the disk.
+                try database.execute(sql: "PRAGMA wal_autocheckpoint = 0")
             }
             configuration.busyMode = .timeout(10)
             database = try DatabaseQueue(path: path.path, configuration: configuration)

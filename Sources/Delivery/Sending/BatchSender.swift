@@ -83,6 +83,8 @@ public final class BatchSender: Sendable {
         let workspace = prepared.workspace
         let lock = try ProcessLock(file: workspace.stateFolder.appending(path: "send.lock"))
         defer { withExtendedLifetime(lock) {} }
+        let checkpointer = Checkpointer(ledger: ledger)
+        defer { checkpointer.stop() }
         let (send, resumed) = try openSend()
         let recovered = try ledger.recoverInFlight(sendID: send.id)
         let start = Date()

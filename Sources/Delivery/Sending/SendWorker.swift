@@ -69,22 +69,28 @@ final class SendWorker: @unchecked Sendable {
                     control.count(.suppressed)
                     continue
                 }
+                // The message is made before the slot is reserved: the first one of a thread also
+                // compiles and validates its templates, and that must not delay a reserved slot
+                // (the delayed messages would then bunch with the next ones).
+                let message = try factory.message(
+                    to: recipient.address, name: recipient.name, attributes: recipient.attributes)
                 pause(until: limiter.reserve(at: Self.now))
                 if control.shouldStop {
                     previous = (recipient, .notAttempted)
                     return
                 }
-                let result = try deliver(recipient, with: connection, factory: factory)
+                let result = try deliver(message, to: recipient, with: connection)
                 previous = (recipient, result)
                 control.count(result)
             }
         }
     }
 
-    private func deliver(_ recipient: ClaimedRecipient, with connection: SMTPConnection, factory: MessageFactory) throws
-        -> DeliveryResult
+    private func deliver(
+        _ message: MessageFactory.Message, to recipient: ClaimedRecipient, with connection: SMTPConnection
+    )
+        throws -> DeliveryResult
     {
-        let message = try factory.message(to: recipient.address, name: recipient.name, attributes: recipient.attributes)
         switch connection.send(from: sender.prepared.config.sender.email, to: recipient.address, message: message.bytes)
         {
         case .accepted(let reply):

@@ -65,7 +65,9 @@ public struct CSVReader {
                 let start = position
                 while position < buffer.count {
                     let byte = buffer[position]
-                    if byte == Self.comma || byte == Self.newline || byte == Self.carriageReturn || byte == Self.quote { break }
+                    if byte == Self.comma || byte == Self.newline || byte == Self.carriageReturn || byte == Self.quote {
+                        break
+                    }
                     position += 1
                 }
                 if position > start {

@@ -73,5 +73,29 @@ public enum WorkspaceInitializer {
         # The list that `send` and `preview` use when none is named (subscribers/main.csv).
         default = "main"
 
+        [smtp]
+        # The relay: smtp://host:port (STARTTLS) or smtps://host:port. `send --smtp URL` overrides it.
+        url = "smtp://127.0.0.1:25"
+        # username = "newsletter"          # the password: NEWSLETTER_SMTP_PASSWORD or password_file
+        # password_file = "/etc/newsletter/smtp-password"
+        # starttls = "required"            # required | optional | off (default: required, optional to loopback)
+        # ca_file = "certs/relay.pem"      # trust a private relay's certificate
+        # helo_name = "news.example.org"   # default: the base URL's host
+        # connections = 4
+        # connect_timeout = 10             # seconds
+        # timeout = 60                     # seconds per message
+
+        [sending]
+        # The pace your relay allows, for all connections together: 50/s, 3000/min, 10000/h.
+        rate = "10/s"
+        # burst = 10                       # messages that may go at once above the rate
+        # window = "10000/h"               # a cap over a sliding window
+        # max_attempts = 5                 # for 4xx replies and connection trouble
+        # retry_after = 60                 # seconds before the first retry, doubled each time
+        # max_retry_age = 86400            # seconds after the first attempt
+        # max_errors = 100                 # the send pauses after this many failures in a run
+        # secret_file = "/etc/newsletter/secret"       # else NEWSLETTER_SECRET
+        # unsubscribe_email = "unsubscribe@example.org" # default: the sender's address
+
         """#
 }

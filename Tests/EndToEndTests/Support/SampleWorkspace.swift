@@ -53,9 +53,17 @@ extension SampleWorkspace {
             arguments, in: root, environment: ["NEWSLETTER_SECRET": Self.secret].merging(environment) { $1 })
     }
 
-    /// Adds settings to newsletter.toml, such as an `[smtp]` section.
+    /// Adds settings to newsletter.toml, such as an `[smtp]` section; a section the sample
+    /// already has is replaced.
     func appendToConfig(_ text: String) throws {
-        try write(try read("newsletter.toml") + "\n" + text + "\n", to: "newsletter.toml")
+        let replaced = Set(text.split(separator: "\n").filter { $0.hasPrefix("[") })
+        var kept: [Substring] = []
+        var skipping = false
+        for line in try read("newsletter.toml").split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("[") { skipping = replaced.contains(line) }
+            if !skipping { kept.append(line) }
+        }
+        try write(kept.joined(separator: "\n") + "\n" + text + "\n", to: "newsletter.toml")
     }
 
     /// Replaces the main list with `count` generated subscribers.
