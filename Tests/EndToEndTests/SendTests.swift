@@ -31,7 +31,10 @@ import Testing
         #expect(messages.count == expected.count)
         #expect(Set(messages.compactMap(\.to)) == Set(expected))
         #expect(!messages.contains { $0.to == "uwe.schaefer@example.net" || $0.to == "newsletter.desk@example.net" })
-        #expect(try server.arrivals().allSatisfy { $0.tls && $0.auth && $0.from == "newsletter@example.org" })
+        let arrivals = try server.arrivals()
+        #expect(arrivals.allSatisfy { $0.tls && $0.auth && $0.from == "newsletter@example.org" })
+        #expect(arrivals.allSatisfy { $0.helo == "news.example.org" }, "the EHLO name is the base URL's host")
+        #expect(Set(arrivals.map(\.peer)).count <= 4, "each of the four connections is reused across messages")
 
         let secret = try UnsubscribeSecret(bytes: Data(SampleWorkspace.secret.utf8))
         for message in messages {
@@ -73,8 +76,11 @@ import Testing
     @Test func aWrongPasswordIsAClearErrorAndNothingIsLost() throws {
         let sample = try SampleWorkspace()
         let server = try SMTPTestServer(options: ["--auth", "newsletter:right"])
-        try sample.appendToConfig("[smtp]\nurl = \"\(server.url)\"\nusername = \"newsletter\"\nstarttls = \"off\"")
-        let result = try sample.run(["send", "3"], environment: ["NEWSLETTER_SMTP_PASSWORD": "wrong"])
+        try sample.write("wrong\n", to: "smtp-password")
+        try sample.appendToConfig(
+            "[smtp]\nurl = \"\(server.url)\"\nusername = \"newsletter\"\npassword_file = \"smtp-password\"\nstarttls = \"off\""
+        )
+        let result = try sample.run(["send", "3"])
         #expect(result.status == 1)
         #expect(result.stderr.contains("refused the username or password"))
         #expect(!result.stderr.contains("wrong") || !result.stderr.contains("NEWSLETTER_SMTP_PASSWORD=wrong"))
@@ -209,5 +215,61 @@ import Testing
             ["send", "3", "--smtp", "smtp://127.0.0.1:9"], in: sample.root, environment: ["NEWSLETTER_SECRET": ""])
         #expect(result.status == 1)
         #expect(result.stderr.contains("There is no secret for unsubscribe links"))
+    }
+
+    @Test func smtpsSpeaksTLSFromTheFirstByte() throws {
+        let sample = try SampleWorkspace()
+        let certificate = try TestCertificate(in: sample.root)
+        let server = try SMTPTestServer(options: [
+            "--tls-cert", certificate.certificate.path, "--tls-key", certificate.key.path, "--implicit-tls",
+        ])
+        try sample.appendToConfig("[smtp]\nurl = \"smtps://localhost:\(server.port)\"\nca_file = \"relay-cert.pem\"")
+        let result = try sample.run(["send", "3", "--rate", "500/s"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try server.messages().count == sample.activeAddresses().count)
+    }
+
+    @Test func tooManyErrorsPauseTheSend() throws {
+        let sample = try SampleWorkspace()
+        let server = try SMTPTestServer(options: ["--tempfail", "1.0"])
+        try sample.appendToConfig(
+            "[sending]\nmax_errors = 5\nretry_after = 60\n[smtp]\nurl = \"\(server.url)\"\nconnections = 1")
+        let result = try sample.run(["send", "3", "--rate", "500/s"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("The send paused after 5 failed or deferred messages"))
+        let status = try sample.run(["status", "3"]).stdout
+        #expect(status.contains("deferred 5") && status.contains("sending 0"))
+    }
+
+    @Test func ctrlCStopsAfterTheMessagesInFlightAndTheSendResumes() throws {
+        let sample = try SampleWorkspace()
+        try sample.generateList(40)
+        let server = try SMTPTestServer()
+        try sample.appendToConfig(
+            "[sending]\nrate = \"5/s\"\nburst = 1\n[smtp]\nurl = \"\(server.url)\"\nconnections = 2")
+        let process = Process()
+        process.executableURL = CommandLineTool.binary
+        process.arguments = ["send", "3"]
+        process.currentDirectoryURL = sample.root
+        process.environment = ProcessInfo.processInfo.environment.merging(["NEWSLETTER_SECRET": SampleWorkspace.secret])
+        { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        Thread.sleep(forTimeInterval: 1.5)
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130)
+        let stopped = try sample.run(["status", "3"]).stdout
+        #expect(stopped.contains("sending 0"), "nothing is left in flight: \(stopped)")
+        #expect(stopped.contains("not finished"))
+        #expect(!stopped.contains("Uncertain"))
+        let sentBefore = try server.messages().count
+        #expect(sentBefore > 0 && sentBefore < 40)
+
+        let resumed = try sample.run(["send", "3", "--rate", "500/s"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        let delivered = try server.messages().compactMap(\.to)
+        #expect(delivered.count == 40 && Set(delivered).count == 40)
     }
 }

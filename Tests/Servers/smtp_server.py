@@ -2,7 +2,7 @@
 saving each message byte-exact in a Maildir and logging every arrival, with injectable faults.
 Run with Debian's /usr/bin/python3 (python3-aiosmtpd).
 
-  smtp_server.py --maildir DIR [--port 0] [--tls-cert C --tls-key K [--require-tls]]
+  smtp_server.py --maildir DIR [--port 0] [--tls-cert C --tls-key K [--require-tls | --implicit-tls]]
                  [--auth USER:PASSWORD] [--tempfail 0.1] [--drop-in-data 0.05]
                  [--reject ADDRESS ...] [--seed N]
 
@@ -73,6 +73,7 @@ class MaildirHandler:
         self.log.write(json.dumps({
             "time": time.time(), "from": envelope.mail_from, "to": envelope.rcpt_tos, "file": name,
             "tls": session.ssl is not None, "auth": bool(session.authenticated),
+            "helo": session.host_name, "peer": session.peer[1],
         }) + "\n")
         return f"250 2.0.0 Ok: queued as {name}"
 
@@ -124,6 +125,7 @@ def main():
     parser.add_argument("--tls-cert")
     parser.add_argument("--tls-key")
     parser.add_argument("--require-tls", action="store_true")
+    parser.add_argument("--implicit-tls", action="store_true", help="TLS from the first byte, as smtps:// expects")
     parser.add_argument("--auth")
     parser.add_argument("--tempfail", type=float, default=0.0)
     parser.add_argument("--drop-in-data", type=float, default=0.0)
@@ -141,8 +143,11 @@ def main():
     if args.tls_cert:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(args.tls_cert, args.tls_key)
-        kwargs["tls_context"] = context
-        kwargs["require_starttls"] = args.require_tls
+        if args.implicit_tls:
+            kwargs["ssl_context"] = context
+        else:
+            kwargs["tls_context"] = context
+            kwargs["require_starttls"] = args.require_tls
     if args.auth:
         kwargs["authenticator"] = authenticator_for(args.auth)
         kwargs["auth_required"] = True

@@ -85,7 +85,7 @@ public final class BatchSender: Sendable {
         defer { withExtendedLifetime(lock) {} }
         let checkpointer = Checkpointer(ledger: ledger)
         defer { checkpointer.stop() }
-        let (send, resumed) = try openSend()
+        let (send, resumed) = try openSend(reporter: reporter)
         let recovered = try ledger.recoverInFlight(sendID: send.id)
         let start = Date()
         let remainingAtStart = try ledger.status(of: send).remaining
@@ -143,15 +143,27 @@ public final class BatchSender: Sendable {
     }
 
     /// The send to work on: the unfinished one of this issue and list, or a new one.
-    private func openSend() throws -> (SendRecord, resumed: Bool) {
+    private func openSend(reporter: some SendReporter) throws -> (SendRecord, resumed: Bool) {
         let issue = prepared.issue.number
         // A finished send without --force was refused when the sender was made.
         if let latest = try ledger.latestSend(issue: issue, list: request.list), latest.completedAt == nil {
             return (latest, true)
         }
         let audience = try Audience(workspace: prepared.workspace, list: request.list)
+        var reading: (report: SubscriberList.Report, suppressedCount: Int)?
         let send = try ledger.createSend(issue: issue, list: request.list, now: Date()) { insert in
-            try audience.readEach { try insert($0) }
+            reading = try audience.readEach { try insert($0) }
+        }
+        if let (report, suppressed) = reading {
+            // The ledger dropped repeated addresses as it froze the audience.
+            let repeated = report.accepted - suppressed - send.audience
+            for problem in report.badRows.prefix(20) {
+                reporter.note("warning: \(problem.location.map { "\($0): " } ?? "")\(problem.message)")
+            }
+            if report.badRows.count > 20 { reporter.note("warning: … and \(report.badRows.count - 20) more bad rows.") }
+            reporter.note(
+                "\(audience.list.displayPath): \(send.audience) to mail; \(suppressed) suppressed, \(repeated) repeated and "
+                    + "\(report.badRows.count) bad row\(report.badRows.count == 1 ? "" : "s") skipped.")
         }
         return (send, false)
     }

@@ -59,6 +59,10 @@ final class SMTPTestServer {
         var file: String
         var tls: Bool
         var auth: Bool
+        /// The EHLO name the client gave.
+        var helo: String?
+        /// The client's port: one per connection.
+        var peer: Int
     }
 
     func arrivals() throws -> [Arrival] {
