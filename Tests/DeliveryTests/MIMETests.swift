@@ -110,15 +110,17 @@ func decodeQuotedPrintable(_ bytes: [UInt8]) -> [UInt8] {
 
 @Suite struct MessageTests {
     @Test func hasEveryHeaderOnceAndBothPartsInOrder() {
-        let message = OutgoingMessage(
-            fromName: "Northbridge Alliance", fromAddress: "newsletter@example.org", toName: "Ágnes Bánfi",
-            toAddress: "agnes@example.org", replyTo: "editor@example.org", subject: "Issue n. 3",
-            date: Date(timeIntervalSince1970: 0),
-            messageID: "<1@example.org>", listID: "Newsletter <main.news.example.org>",
-            unsubscribeURL: "https://news.example.org/u/T",
-            unsubscribeMailto: "mailto:newsletter@example.org?subject=unsubscribe", text: "Text part",
-            html: "<p>HTML part</p>", boundary: "=_newsletter_test")
-        let text = String(decoding: message.bytes(), as: UTF8.self)
+        let layout = MessageLayout(
+            fromName: "Northbridge Alliance", fromAddress: "newsletter@example.org", replyTo: "editor@example.org",
+            subject: "Issue n. 3", listID: "Newsletter <main.news.example.org>",
+            unsubscribeMailto: "mailto:newsletter@example.org?subject=unsubscribe")
+        let bytes = layout.bytes(
+            .init(
+                toName: "Ágnes Bánfi", toAddress: "agnes@example.org",
+                date: RFC5322Date.format(Date(timeIntervalSince1970: 0)),
+                messageID: "<1@example.org>", unsubscribeURL: "https://news.example.org/u/T", text: "Text part",
+                html: "<p>HTML part</p>", boundary: "=_newsletter_test"))
+        let text = String(decoding: bytes, as: UTF8.self)
         let head = text.components(separatedBy: "\r\n\r\n")[0]
         for name in [
             "From", "To", "Reply-To", "Subject", "Date", "Message-ID", "MIME-Version", "List-Id", "List-Unsubscribe",

@@ -96,21 +96,21 @@ extension DeliveryLedger {
                     database.cachedStatement(
                         sql: """
                             SELECT id, email, name, attributes, attempts, first_attempt_at FROM recipient
-                            WHERE send_id = ? AND state = 'pending' ORDER BY next_attempt_at, id LIMIT 1
+                            WHERE send_id = ? AND state = 'pending' ORDER BY id LIMIT 1
                             """), arguments: [sendID])
             guard let row = due else {
                 let waiting = try Double.fetchOne(
                     database.cachedStatement(
                         sql: "SELECT MIN(next_attempt_at) FROM recipient WHERE send_id = ? AND state = 'deferred'"),
                     arguments: [sendID])
-                let inFlight =
-                    try Int.fetchOne(
-                        database.cachedStatement(
-                            sql: "SELECT COUNT(*) FROM recipient WHERE send_id = ? AND state = 'sending'"),
-                        arguments: [sendID]) ?? 0
                 if let waiting { return .wait(until: waiting) }
-                // Others still in flight may yet be deferred: look again shortly.
-                return inFlight > 0 ? .wait(until: now + 0.05) : .finished
+                // Only at the end of a send: others still in flight may yet be deferred.
+                let inFlight =
+                    try Bool.fetchOne(
+                        database.cachedStatement(
+                            sql: "SELECT EXISTS (SELECT 1 FROM recipient WHERE send_id = ? AND state = 'sending')"),
+                        arguments: [sendID]) ?? false
+                return inFlight ? .wait(until: now + 0.05) : .finished
             }
             let id: Int64 = row["id"]
             try database.cachedStatement(

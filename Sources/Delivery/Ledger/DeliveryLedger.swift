@@ -82,9 +82,11 @@ public final class DeliveryLedger: Sendable {
                         uncertain INTEGER NOT NULL DEFAULT 0,
                         UNIQUE (send_id, email_key)
                     );
-                    -- The one index the queue needs. No index on sent_at: it would cost a page
-                    -- write per message, and the sliding window reads it once per run.
-                    CREATE INDEX recipient_queue ON recipient (send_id, state, next_attempt_at, id);
+                    -- The queue's indexes hold only the recipients waiting in it, so a message
+                    -- that goes out leaves one index page to rewrite, and a sent one none. No
+                    -- index on sent_at for the same reason: the sliding window reads it once a run.
+                    CREATE INDEX recipient_pending ON recipient (send_id, id) WHERE state = 'pending';
+                    CREATE INDEX recipient_deferred ON recipient (send_id, next_attempt_at, id) WHERE state = 'deferred';
                     """)
         }
         return migrator

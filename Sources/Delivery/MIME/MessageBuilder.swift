@@ -1,51 +1,63 @@
 import Foundation
 
-/// One message as it goes to the relay: headers, then a `multipart/alternative` body with the
-/// text part first and the HTML part second, both UTF-8 and quoted-printable, every line ended
-/// with CRLF.
-struct OutgoingMessage {
-    var fromName: String
-    var fromAddress: String
-    var toName: String?
-    var toAddress: String
-    var replyTo: String?
-    var subject: String
-    var date: Date
-    var messageID: String
-    /// `"Name" <list.domain>`.
-    var listID: String
-    var unsubscribeURL: String
-    var unsubscribeMailto: String
-    var text: String
-    var html: String
-    /// Unique to the message. It starts with `=_`, which quoted-printable text can never
-    /// contain (an `=` there is always followed by two hex digits), so no part can end early.
-    var boundary: String
+/// The messages of one send: headers, then a `multipart/alternative` body with the text part
+/// first and the HTML part second, both UTF-8 and quoted-printable, every line ended with CRLF.
+/// The headers that are the same for every recipient are encoded once, here.
+struct MessageLayout {
+    /// From, Reply-To, Subject, MIME-Version, List-Id and List-Unsubscribe-Post, encoded.
+    private let sharedHeaders: [UInt8]
+    private let unsubscribeMailto: String
 
-    func bytes() -> [UInt8] {
-        var head = ""
-        head += HeaderEncoding.field("From", HeaderEncoding.mailbox(name: fromName, address: fromAddress))
-        head += HeaderEncoding.field("To", HeaderEncoding.mailbox(name: toName, address: toAddress))
+    init(
+        fromName: String, fromAddress: String, replyTo: String?, subject: String, listID: String,
+        unsubscribeMailto: String
+    ) {
+        var head = HeaderEncoding.field("From", HeaderEncoding.mailbox(name: fromName, address: fromAddress))
         if let replyTo { head += HeaderEncoding.field("Reply-To", replyTo) }
         head += HeaderEncoding.field("Subject", HeaderEncoding.unstructured(subject))
-        head += HeaderEncoding.field("Date", RFC5322Date.format(date))
-        head += HeaderEncoding.field("Message-ID", messageID)
         head += HeaderEncoding.field("MIME-Version", "1.0")
         head += HeaderEncoding.field("List-Id", listID)
-        head += HeaderEncoding.field("List-Unsubscribe", "<\(unsubscribeURL)>, <\(unsubscribeMailto)>")
         // RFC 8058: mail clients may unsubscribe with one POST, without opening a page.
         head += HeaderEncoding.field("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")
-        head += HeaderEncoding.field("Content-Type", "multipart/alternative; boundary=\"\(boundary)\"")
+        sharedHeaders = Array(head.utf8)
+        self.unsubscribeMailto = unsubscribeMailto
+    }
+
+    /// What differs from one recipient to the next.
+    struct Personal {
+        var toName: String?
+        var toAddress: String
+        var date: String
+        var messageID: String
+        var unsubscribeURL: String
+        var text: String
+        var html: String
+        /// Unique to the message. It starts with `=_`, which quoted-printable text can never
+        /// contain (an `=` there is always followed by two hex digits), so no part can end early.
+        var boundary: String
+    }
+
+    func bytes(_ personal: Personal) -> [UInt8] {
+        var head = HeaderEncoding.field(
+            "To", HeaderEncoding.mailbox(name: personal.toName, address: personal.toAddress))
+        head += HeaderEncoding.field("Date", personal.date)
+        head += HeaderEncoding.field("Message-ID", personal.messageID)
+        head += HeaderEncoding.field("List-Unsubscribe", "<\(personal.unsubscribeURL)>, <\(unsubscribeMailto)>")
+        head += HeaderEncoding.field("Content-Type", "multipart/alternative; boundary=\"\(personal.boundary)\"")
         head += "\r\n"
-        var output = Array(head.utf8)
-        output.reserveCapacity(head.utf8.count + (text.utf8.count + html.utf8.count) * 11 / 10 + 512)
-        for (type, body) in [("text/plain", text), ("text/html", html)] {
-            output.append(contentsOf: "--\(boundary)\r\nContent-Type: \(type); charset=UTF-8\r\n".utf8)
+        var output: [UInt8] = []
+        // Room for the worst case of quoted-printable (three bytes for one), so no part regrows it.
+        output.reserveCapacity(
+            sharedHeaders.count + head.utf8.count + (personal.text.utf8.count + personal.html.utf8.count) * 3 + 1024)
+        output.append(contentsOf: sharedHeaders)
+        output.append(contentsOf: head.utf8)
+        for (type, body) in [("text/plain", personal.text), ("text/html", personal.html)] {
+            output.append(contentsOf: "--\(personal.boundary)\r\nContent-Type: \(type); charset=UTF-8\r\n".utf8)
             output.append(contentsOf: "Content-Transfer-Encoding: quoted-printable\r\n\r\n".utf8)
             QuotedPrintable.encode(body, into: &output)
             output.append(contentsOf: [13, 10])
         }
-        output.append(contentsOf: "--\(boundary)--\r\n".utf8)
+        output.append(contentsOf: "--\(personal.boundary)--\r\n".utf8)
         return output
     }
 }
