@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // System libraries, found with pkg-config; the providers tell SwiftPM which Debian
@@ -80,11 +81,20 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // What is served over HTTP: the preview, the unsubscribe endpoints and the archive.
+        .target(
+            name: "Site",
+            dependencies: [
+                "NewsletterCore", "Compose", "Delivery",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The thin command-line front.
         .executableTarget(
             name: "newsletter",
             dependencies: [
-                "NewsletterCore", "Compose", "Delivery",
+                "NewsletterCore", "Compose", "Delivery", "Site",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -123,7 +133,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["newsletter", "Delivery", "NewsletterTestSupport"],
+            dependencies: ["newsletter", "Delivery", "Compose", "NewsletterCore", "NewsletterTestSupport"],
             exclude: ["Golden"],
             swiftSettings: swiftSettings
         ),

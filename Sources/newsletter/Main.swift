@@ -33,7 +33,7 @@ struct NewsletterCommand: AsyncParsableCommand {
             """,
         subcommands: [
             InitCommand.self, IssueCommand.self, BuildCommand.self, CheckCommand.self, SubscribersCommand.self,
-            SendCommand.self, StatusCommand.self,
+            SendCommand.self, StatusCommand.self, PreviewCommand.self, ServeCommand.self, ArchiveCommand.self,
         ]
     )
 }

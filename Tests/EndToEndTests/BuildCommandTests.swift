@@ -56,3 +56,44 @@ import Testing
         #expect(result.stderr.contains("w3c-sgml-lib"))
     }
 }
+
+@Suite struct ArchiveCommandTests {
+    @Test func theSampleArchiveIsRegeneratedAndEveryPageChecked() throws {
+        let sample = try SampleWorkspace()
+        let result = try sample.run(["archive", "--out", "site"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("Wrote the archive of 2 issues"))
+        for file in ["site/index.html", "site/feed.xml", "site/issues/001/index.html", "site/issues/002/index.html"] {
+            #expect(sample.exists(file), "\(file)")
+        }
+        #expect(!sample.exists("site/issues/003/index.html"), "a draft is not archived")
+        // The frozen page is served as it was sent, even after the templates change.
+        #expect(try sample.read("site/issues/002/index.html") == sample.read("issues/002/sent/web.html"))
+        let feed = try CommandLineTool.run(
+            URL(fileURLWithPath: "/usr/bin/xmllint"), ["--noout", "site/feed.xml"], in: sample.root)
+        #expect(feed.status == 0, "\(feed.stderr)")
+        let atom = try sample.read("site/feed.xml")
+        #expect(atom.contains("<id>https://news.example.org/northbridge/issues/002/</id>"))
+        #expect(atom.contains("<updated>2026-08-03T08:00:00Z</updated>"))
+    }
+
+    @Test func aBrokenArchiveTemplateWritesNothing() throws {
+        let sample = try SampleWorkspace()
+        try sample.write(
+            try sample.read("templates/feed.atom.mustache").replacingOccurrences(of: "</feed>", with: "</fed>"),
+            to: "templates/feed.atom.mustache")
+        let result = try sample.run(["archive", "--out", "site"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("error: feed.xml:"))
+        #expect(!sample.exists("site"))
+    }
+
+    @Test func aSentIssueWithoutAFrozenCopyIsLeftOutWithAWarning() throws {
+        let sample = try SampleWorkspace()
+        try FileManager.default.removeItem(at: sample.root.appending(path: "issues/001/sent"))
+        let result = try sample.run(["archive", "--out", "site"])
+        #expect(result.status == 0)
+        #expect(result.stderr.contains("warning: issues/001/issue.md: Issue 1 is marked sent but has no frozen copy"))
+        #expect(result.stdout.contains("Wrote the archive of 1 issue "))
+    }
+}

@@ -65,7 +65,13 @@ import Testing
 
         let status = try sample.run(["status", "3"])
         #expect(status.stdout.contains("sent \(expected.count)"))
-        #expect(try sample.read("issues/003/issue.md").contains("status: sent"))
+        let header = try sample.read("issues/003/issue.md")
+        #expect(
+            header.contains("status: sent") && header.contains("audience: \(expected.count)")
+                && header.contains("sent: 20"))
+        // Frozen as sent: the archive shows this even after the templates change.
+        #expect(sample.exists("issues/003/sent/web.html") && sample.exists("issues/003/sent/email.xhtml"))
+        #expect(try !sample.read("issues/003/sent/email.xhtml").contains("agnes.banfi"), "no personal data is kept")
         let again = try sample.run(["send", "3", "--smtp", server.url])
         #expect(again.status == 1)
         #expect(

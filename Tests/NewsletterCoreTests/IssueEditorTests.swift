@@ -180,6 +180,32 @@ import Testing
             #expect(
                 try String(contentsOf: sample.appending(path: "templates/\(name)"), encoding: .utf8) == text, "\(name)")
         }
-        #expect(DefaultTemplates.files.count == 3)
+        #expect(DefaultTemplates.files.count == 5)
+    }
+}
+
+@Suite struct IssueHeaderTests {
+    @Test func recordsSendsAndKeepsTheIntroduction() throws {
+        let temp = try TemporaryWorkspace()
+        try temp.write(
+            "---\nsubject: \"Issue 1\"\ndate: 2026-12-01\nstatus: draft\n---\nThe intro, kept.\n",
+            to: "issues/001/issue.md")
+        let editor = IssueEditor(workspace: temp.workspace)
+        let first = Date(timeIntervalSince1970: 1_796_000_000)
+        try editor.recordSend(1, at: first, audience: 30)
+        try editor.recordSend(1, at: first.addingTimeInterval(3600), audience: 8)
+        let header = try temp.workspace.loadIssue(1).header
+        #expect(header.status == .sent && header.sent == first && header.audience == 38)
+        #expect(header.intro == "The intro, kept.\n")
+        #expect(header.fileText.contains("sent: 2026-11-30T00:53:20Z\naudience: 38\n"))
+    }
+
+    @Test func refusesAMalformedSendRecord() {
+        let diagnostics = expectDiagnostics {
+            _ = try IssueHeader(
+                parsing: "---\nsubject: S\ndate: 2026-12-01\nstatus: sent\nsent: yesterday\naudience: many\n---\n",
+                displayPath: "issue.md")
+        }
+        #expect(diagnostics.map(\.location?.line) == [5, 6])
     }
 }

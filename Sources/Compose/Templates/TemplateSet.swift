@@ -9,6 +9,8 @@ public struct TemplateSet: Sendable {
         case email = "email.xhtml.mustache"
         case text = "email.txt.mustache"
         case web = "web.html.mustache"
+        case archive = "archive.html.mustache"
+        case feed = "feed.atom.mustache"
     }
 
     private let templates: [Kind: MustacheTemplate]

@@ -1,3 +1,4 @@
+import Compose
 public import Foundation
 public import NewsletterCore
 
@@ -134,7 +135,9 @@ public final class BatchSender: Sendable {
         reporter.progress(control.snapshot, remaining: status.remaining, elapsed: Date().timeIntervalSince(start))
         if status.remaining == 0 {
             try ledger.markCompleted(sendID: send.id, at: Date())
-            try IssueEditor(workspace: workspace).markSent(prepared.issue.number)
+            try IssueFreezer.freeze(
+                prepared.issue, composer: prepared.composer, workspace: workspace, sentAt: Date(),
+                audience: send.audience)
         }
         let latest = try ledger.latestSend(issue: send.issue, list: send.list) ?? send
         return SendRunResult(

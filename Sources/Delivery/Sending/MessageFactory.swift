@@ -37,6 +37,15 @@ final class MessageFactory {
         var messageID: String
     }
 
+    /// The personalised HTML and text parts alone.
+    func parts(for address: String, name: String?, attributes: [String: String]) throws -> (html: String, text: String)
+    {
+        let token = UnsubscribeToken(list: list, address: address).encoded(with: secret)
+        return try renderer.render(
+            for: Recipient(
+                email: address, name: name, attributes: attributes, unsubscribeURL: unsubscribePrefix + token))
+    }
+
     func message(to address: String, name: String?, attributes: [String: String], now: Date = Date()) throws -> Message
     {
         let token = UnsubscribeToken(list: list, address: address).encoded(with: secret)

@@ -25,11 +25,15 @@ public struct IssueHeader: Sendable, Equatable {
     /// The line mail clients show after the subject.
     public var preheader: String?
     public var status: IssueStatus
+    /// When the issue was first sent (ISO 8601, UTC), and to how many addresses in all; written
+    /// by `newsletter send` when a send completes, shown by the archive.
+    public var sent: Date?
+    public var audience: Int?
     /// The editor's introduction, in Markdown, and the file line it starts on.
     public var intro: String
     public var introLine: Int
 
-    public static let fields = ["subject", "date", "preheader", "status"]
+    public static let fields = ["subject", "date", "preheader", "status", "sent", "audience"]
 
     public init(
         subject: String, date: CalendarDate, preheader: String?, status: IssueStatus, intro: String, introLine: Int
@@ -42,6 +46,8 @@ public struct IssueHeader: Sendable, Equatable {
         self.introLine = introLine
     }
 
+    private static let timestamp = Date.ISO8601FormatStyle()
+
     public init(parsing text: String, displayPath: String) throws {
         let front = try FrontMatter(text: text, file: displayPath)
         var problems = DiagnosticCollector()
@@ -50,6 +56,23 @@ public struct IssueHeader: Sendable, Equatable {
         let date = problems.attempt { try front.date("date", required: true) } ?? nil
         let preheader = problems.attempt { try front.text("preheader") } ?? nil
         let statusText = problems.attempt { try front.text("status") } ?? nil
+        let sentText = problems.attempt { try front.text("sent") } ?? nil
+        let sent = sentText.flatMap { try? Self.timestamp.parse($0) }
+        if let sentText, sent == nil {
+            problems.record(
+                Diagnostic(
+                    "`sent` must be a time such as 2026-11-29T07:14:30Z, found `\(sentText)`.",
+                    at: front.location(of: "sent"),
+                    hint: "`newsletter send` writes it; remove the line if the issue was not sent."))
+        }
+        let audienceText = problems.attempt { try front.text("audience") } ?? nil
+        let audience = audienceText.flatMap { Int($0) }
+        if let audienceText, audience == nil {
+            problems.record(
+                Diagnostic(
+                    "`audience` must be a whole number, found `\(audienceText)`.", at: front.location(of: "audience"),
+                    hint: "`newsletter send` writes it: the number of addresses the issue was sent to."))
+        }
         let status = IssueStatus(rawValue: statusText ?? IssueStatus.draft.rawValue)
         if status == nil {
             problems.record(
@@ -65,6 +88,8 @@ public struct IssueHeader: Sendable, Equatable {
         self.init(
             subject: subject, date: date, preheader: preheader, status: status, intro: front.body,
             introLine: front.bodyLine)
+        self.sent = sent
+        self.audience = audience
     }
 
     /// The text of `issue.md` for this header, front matter first.
@@ -72,6 +97,8 @@ public struct IssueHeader: Sendable, Equatable {
         var lines = ["---", "subject: \(YAMLText.quoted(subject))", "date: \(date)"]
         if let preheader { lines.append("preheader: \(YAMLText.quoted(preheader))") }
         lines.append("status: \(status.rawValue)")
+        if let sent { lines.append("sent: \(Self.timestamp.format(sent))") }
+        if let audience { lines.append("audience: \(audience)") }
         lines.append("---")
         return lines.joined(separator: "\n") + "\n" + intro
     }

@@ -128,11 +128,13 @@ public struct IssueEditor: Sendable {
 }
 
 extension IssueEditor {
-    /// Sets `status: sent` in the issue's `issue.md`, keeping its introduction as it is.
-    public func markSent(_ number: Int) throws {
+    /// Records a completed send in the issue's `issue.md`: `status: sent`, the time of the first
+    /// send, and the total audience so far. The introduction is kept as it is.
+    public func recordSend(_ number: Int, at date: Date, audience: Int) throws {
         var issue = try workspace.loadIssue(number)
-        guard !issue.isSent else { return }
         issue.header.status = .sent
+        issue.header.sent = issue.header.sent ?? date
+        issue.header.audience = (issue.header.audience ?? 0) + audience
         try TextFile.writeAtomically(issue.header.fileText, to: issue.folder.appending(path: "issue.md"))
     }
 }

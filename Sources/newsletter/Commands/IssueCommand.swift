@@ -6,7 +6,7 @@ struct IssueCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "issue",
         abstract: "Start, fill and inspect numbered issues.",
-        subcommands: [New.self, Collect.self, Add.self, List.self, Show.self])
+        subcommands: [New.self, Collect.self, Add.self, List.self, Show.self, FreezeCommand.self])
 
     struct New: ParsableCommand {
         static let configuration = CommandConfiguration(

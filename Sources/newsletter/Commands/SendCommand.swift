@@ -60,7 +60,7 @@ struct SendCommand: ParsableCommand {
             return
         }
         if let testTo {
-            let address = try EmailAddress.parsedForCommandLine(testTo)
+            let address = try EmailAddress.parsed(testTo)
             let (model, reply) = try TestCopy.send(prepared: prepared, list: listName, to: address, smtpURL: smtpURL)
             Terminal.print("Sent a test copy of issue \(number), personalised as \(model), to \(address): \(reply)")
             return

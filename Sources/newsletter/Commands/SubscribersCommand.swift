@@ -65,7 +65,7 @@ struct SubscribersCommand: ParsableCommand {
         func run() throws {
             let workspace = try workspaceOptions.workspace()
             let list = try listOption.list(in: workspace)
-            let parsed = try EmailAddress.parsedForCommandLine(address)
+            let parsed = try EmailAddress.parsed(address)
             var values: [String: String] = [:]
             for pair in attributes {
                 guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
@@ -96,7 +96,7 @@ struct SubscribersCommand: ParsableCommand {
         func run() throws {
             let workspace = try workspaceOptions.workspace()
             let list = try listOption.list(in: workspace)
-            let parsed = try EmailAddress.parsedForCommandLine(address)
+            let parsed = try EmailAddress.parsed(address)
             let removed = try SubscriberListEditor(list: list).remove(parsed)
             guard removed > 0 else {
                 throw NewsletterError("\(parsed) is not on the list `\(list.name)`.", hint: "Nothing was changed.")
@@ -126,7 +126,7 @@ struct SubscribersCommand: ParsableCommand {
 
         func run() throws {
             let workspace = try workspaceOptions.workspace()
-            let parsed = try EmailAddress.parsedForCommandLine(address)
+            let parsed = try EmailAddress.parsed(address)
             let list = SuppressionList(workspace: workspace)
             let added = try list.add([
                 .init(address: parsed, reason: SuppressionList.Reason(rawValue: reason) ?? .manual, date: .today())
@@ -238,17 +238,5 @@ enum SubscriberSummary {
             parts.append("\(report.duplicates.count) duplicate\(report.duplicates.count == 1 ? "" : "s") dropped")
         }
         return parts.isEmpty ? "." : "; " + parts.joined(separator: ", ") + "."
-    }
-}
-
-extension EmailAddress {
-    static func parsedForCommandLine(_ text: String) throws -> EmailAddress {
-        do {
-            return try EmailAddress(text)
-        } catch {
-            throw NewsletterError(
-                "`\(text)` is not a usable address: \(error.reason).",
-                hint: "Write a plain address such as name@example.org.")
-        }
     }
 }

@@ -1,0 +1,60 @@
+import Compose
+import Delivery
+public import Foundation
+import Hummingbird
+import Logging
+public import NewsletterCore
+
+/// The HTTP servers: `preview` for the editor, on this machine; `serve` for subscribers,
+/// behind a reverse proxy: the unsubscribe endpoints and the archive.
+public enum SiteServer {
+    /// Serves the preview of issue `number` until interrupted. `announce` gets the address once
+    /// the server listens (port 0 picks a free one).
+    public static func preview(
+        workspace: Workspace, number: Int, list: String?, recipient: String?, host: String, port: Int,
+        announce: @escaping @Sendable (String) -> Void
+    ) async throws {
+        // The issue must exist; a build problem is shown in the page instead.
+        _ = try workspace.loadConfig()
+        if !(try workspace.issueNumbers()).contains(number) { _ = try workspace.loadIssue(number) }
+        let router = Router()
+        try PreviewRoutes(workspace: workspace, number: number, list: list, recipient: recipient).add(to: router)
+        try await run(router, host: host, port: port, announce: announce)
+    }
+
+    /// Serves the unsubscribe endpoints and the archive (built into `archiveFolder` first).
+    public static func serve(
+        workspace: Workspace, host: String, port: Int, archiveFolder: URL, environment: [String: String],
+        announce: @escaping @Sendable (String) -> Void
+    ) async throws {
+        let config = try workspace.loadConfig()
+        let secret = try UnsubscribeSecret.load(settings: config.sending, environment: environment)
+        let site = try ArchiveSite(workspace: workspace)
+        try site.write(to: archiveFolder)
+        let router = Router()
+        router.add(middleware: FileMiddleware(archiveFolder.path, searchForIndexHtml: true, logger: quietLogger))
+        UnsubscribeRoutes(workspace: workspace, secret: secret, newsletterName: config.name).add(to: router)
+        try await run(router, host: host, port: port, announce: announce)
+    }
+
+    /// Warnings and errors only: the command prints its own line when the server listens.
+    private static var quietLogger: Logger {
+        var logger = Logger(label: "newsletter")
+        logger.logLevel = .warning
+        return logger
+    }
+
+    private static func run(
+        _ router: Router<BasicRequestContext>, host: String, port: Int, announce: @escaping @Sendable (String) -> Void
+    ) async throws {
+        let logger = quietLogger
+        let app = Application(
+            router: router, configuration: .init(address: .hostname(host, port: port), serverName: "newsletter"),
+            onServerRunning: { channel in
+                let bound = channel.localAddress?.port ?? port
+                announce("http://\(host.contains(":") ? "[\(host)]" : host):\(bound)/")
+            },
+            logger: logger)
+        try await app.runService()
+    }
+}

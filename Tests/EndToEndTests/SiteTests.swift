@@ -1,0 +1,204 @@
+import Delivery
+import Foundation
+import Testing
+
+/// The HTTP side against the running binary: unsubscribe endpoints, the archive, the preview.
+@Suite struct UnsubscribeServerTests {
+    let secret = try! UnsubscribeSecret(bytes: Data(SampleWorkspace.secret.utf8))
+
+    func token(_ address: String, list: String = "main") -> String {
+        UnsubscribeToken(list: list, address: address).encoded(with: secret)
+    }
+
+    func serve(_ sample: SampleWorkspace) throws -> RunningServer {
+        try RunningServer(["serve"], in: sample.root, environment: ["NEWSLETTER_SECRET": SampleWorkspace.secret])
+    }
+
+    @Test func oneClickUnsubscribeWritesTheAddressOnceAndAGetChangesNothing() throws {
+        let sample = try SampleWorkspace()
+        let server = try serve(sample)
+        let before = try sample.read("subscribers/suppressed.csv")
+        let path = "unsubscribe/" + token("agnes.banfi@example.org")
+
+        let page = try server.get(path)
+        #expect(page.status == 200)
+        #expect(page.headers.lowercased().contains("cache-control: no-store"))
+        #expect(page.body.contains("agnes.banfi@example.org") && page.body.contains("<form method=\"post\">"))
+        #expect(try sample.read("subscribers/suppressed.csv") == before, "a GET never changes anything")
+
+        let withoutBody = try server.post(path, body: nil)
+        #expect(withoutBody.status == 400)
+        #expect(try sample.read("subscribers/suppressed.csv") == before)
+
+        let done = try server.post(path, body: "List-Unsubscribe=One-Click")
+        #expect(done.status == 200)
+        #expect(done.headers.lowercased().contains("cache-control: no-store"))
+        let again = try server.post(path, body: "List-Unsubscribe=One-Click")
+        #expect(again.status == 200, "unsubscribing twice is harmless")
+        let after = try sample.read("subscribers/suppressed.csv")
+        #expect(after.components(separatedBy: "agnes.banfi@example.org,unsubscribed,").count == 2)
+        #expect(after.hasPrefix(before))
+    }
+
+    @Test func forgedTruncatedAndUnknownTokensAnswer400WithNothingWritten() throws {
+        let sample = try SampleWorkspace()
+        let server = try serve(sample)
+        let before = try sample.read("subscribers/suppressed.csv")
+        let good = token("agnes.banfi@example.org")
+        let other = try UnsubscribeSecret(bytes: Data("a different secret of some length".utf8))
+        for bad in [
+            String(good.dropLast(3)), String(good.prefix(20)), "x" + good,
+            UnsubscribeToken(list: "main", address: "agnes.banfi@example.org").encoded(with: other),
+            token("someone@example.org", list: "vip"), "%00", "..%2f..%2fnewsletter.toml",
+        ] {
+            #expect(try server.post("unsubscribe/" + bad, body: "List-Unsubscribe=One-Click").status == 400, "\(bad)")
+            #expect(try server.get("unsubscribe/" + bad).status == 400, "\(bad)")
+        }
+        #expect(try [404, 405].contains(server.post("unsubscribe/", body: "List-Unsubscribe=One-Click").status))
+        #expect(try sample.read("subscribers/suppressed.csv") == before)
+    }
+
+    @Test func aHundredConcurrentUnsubscribesLeaveOneLineEach() throws {
+        let sample = try SampleWorkspace()
+        let server = try serve(sample)
+        let addresses = (0..<50).map { "reader\($0)@example.org" }
+        var arguments = [
+            "-s", "-Z", "--parallel-max", "100", "-X", "POST", "--data-binary", "List-Unsubscribe=One-Click",
+        ]
+        for address in addresses + addresses {
+            arguments += ["-o", "/dev/null", server.base + "unsubscribe/" + token(address)]
+        }
+        let result = try CommandLineTool.run(URL(fileURLWithPath: "/usr/bin/curl"), arguments, in: sample.root)
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = try sample.read("subscribers/suppressed.csv").split(separator: "\n")
+        #expect(lines.first == "email,reason,date")
+        let rows = lines.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        #expect(rows.allSatisfy { $0.count == 3 })
+        let added = rows.map { String($0[0]) }.filter { $0.hasPrefix("reader") }
+        #expect(added.count == 50 && Set(added) == Set(addresses))
+    }
+
+    @Test func pathTraversalIsRefused() throws {
+        let sample = try SampleWorkspace()
+        let server = try serve(sample)
+        for path in [
+            "../newsletter.toml", "../../newsletter.toml", "%2e%2e/newsletter.toml", "%2E%2E%2Fnewsletter.toml",
+            "issues/..%2f..%2f..%2fnewsletter.toml", "issues/%2e%2e/%2e%2e/newsletter.toml", "..\\newsletter.toml",
+            "subscribers/main.csv", "../subscribers/main.csv",
+        ] {
+            let reply = try server.get(path)
+            #expect([400, 404].contains(reply.status), "\(path): \(reply.status)")
+            #expect(!reply.body.contains("[smtp]") && !reply.body.contains("agnes.banfi"), "\(path) leaked a file")
+        }
+    }
+
+    @Test func servesTheArchiveAndItsFeed() throws {
+        let sample = try SampleWorkspace()
+        let server = try serve(sample)
+        let index = try server.get("")
+        #expect(index.status == 200)
+        #expect(index.body.contains("Issue n. 2") && index.body.contains("Issue n. 1"))
+        #expect(
+            index.body.range(of: "Issue n. 2")!.lowerBound < index.body.range(of: "Issue n. 1")!.lowerBound,
+            "newest first")
+        #expect(!index.body.contains("Issue n. 3"), "drafts are not in the archive")
+        let page = try server.get("issues/002/")
+        #expect(page.status == 200 && page.body.contains("speed, sleep and safer school routes"))
+        let feed = try server.get("feed.xml")
+        #expect(feed.status == 200 && feed.body.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\">"))
+    }
+}
+
+@Suite struct PreviewServerTests {
+    @Test func showsTheEmailTextRawMessageAndHeadersAsTheSubscriberGetsThem() throws {
+        let sample = try SampleWorkspace()
+        let server = try RunningServer(["preview", "3", "--as", "jose.pena@example.net"], in: sample.root)
+        let index = try server.get("")
+        #expect(index.status == 200)
+        #expect(index.body.contains("jose.pena@example.net"))
+        #expect(index.body.contains("Nominations open for the 2026 Safer Roads Awards"))
+        #expect(index.body.contains("the email is valid XHTML 1.0 Transitional"))
+        let email = try server.get("email")
+        #expect(email.body.hasPrefix("<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Transitional//EN\""))
+        #expect(email.body.contains("at jose.pena@example.net"))
+        #expect(try server.get("text").body.contains("IN THIS ISSUE"))
+        let raw = try server.get("message.eml")
+        #expect(raw.headers.lowercased().contains("content-type: message/rfc822"))
+        #expect(raw.body.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"))
+        #expect(raw.body.contains("To: =?UTF-8?Q?Pe=C3=B1a=2C_Jos=C3=A9?= <jose.pena@example.net>"))
+        #expect(try server.get("headers").body.contains("Subject: Northbridge Alliance Newsletter"))
+        #expect(try server.get("web").body.hasPrefix("<!DOCTYPE html>"))
+    }
+
+    @Test func reloadsAfterAChangeAndShowsABuildErrorInsteadOfDying() throws {
+        let sample = try SampleWorkspace()
+        let server = try RunningServer(["preview", "3"], in: sample.root)
+        let events = FileManager.default.temporaryDirectory.appending(path: "events-\(UUID().uuidString)")
+        let listener = Process()
+        listener.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        listener.arguments = ["-s", "-N", "--max-time", "8", "-o", events.path, server.base + "events"]
+        try listener.run()
+        defer {
+            listener.terminate()
+            try? FileManager.default.removeItem(at: events)
+        }
+        Thread.sleep(forTimeInterval: 1)
+        let item = "issues/003/items/02-consultation-response.md"
+        let original = try sample.read(item)
+        try sample.write(original.replacingOccurrences(of: "date: 2026-08-27", with: "date: 27.8.2026"), to: item)
+        var reloaded = false
+        for _ in 0..<40 where !reloaded {
+            Thread.sleep(forTimeInterval: 0.1)
+            reloaded = ((try? String(contentsOf: events, encoding: .utf8)) ?? "").contains("data: reload")
+        }
+        #expect(reloaded, "the page is told to reload after the item changed")
+
+        let broken = try server.get("")
+        #expect(broken.status == 200)
+        #expect(broken.body.contains("does not build"))
+        #expect(broken.body.contains("\(item):3"))
+        #expect(broken.body.contains("`date` must be a date written YYYY-MM-DD, found `27.8.2026`."))
+        #expect(server.isRunning)
+        try sample.write(original, to: item)
+        #expect(try server.get("").body.contains("the email is valid"))
+    }
+}
+
+/// A real browser: headless Chromium (Debian `chromium`) loads the preview and the archive;
+/// screenshots are kept in `.build/test-artifacts/` for a person to look at.
+@Suite struct BrowserTests {
+    static let chromium = URL(fileURLWithPath: "/usr/bin/chromium")
+    static let artifacts = SampleWorkspace.repository.appending(path: ".build/test-artifacts")
+
+    func chromium(_ arguments: [String]) throws -> CommandLineTool.Result {
+        try FileManager.default.createDirectory(at: Self.artifacts, withIntermediateDirectories: true)
+        return try CommandLineTool.run(
+            Self.chromium,
+            ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars"] + arguments,
+            in: Self.artifacts)
+    }
+
+    @Test func thePreviewAndTheArchiveRenderInChromium() throws {
+        let sample = try SampleWorkspace()
+        let issue = try sample.run(["issue", "show", "3"]).stdout
+        let preview = try RunningServer(["preview", "3"], in: sample.root)
+        let dom = try chromium(["--dump-dom", preview.base])
+        #expect(dom.status == 0, "\(dom.stderr)")
+        for title in ["Nominations open for the 2026 Safer Roads Awards", "Safer Roads Awards 2026: the winners"] {
+            #expect(issue.contains(title) && dom.stdout.contains(title))
+        }
+        let shot = try chromium([
+            "--window-size=900,1400", "--screenshot=\(Self.artifacts.path)/preview.png", preview.base + "email",
+        ])
+        #expect(shot.status == 0)
+        #expect(FileManager.default.fileExists(atPath: Self.artifacts.appending(path: "preview.png").path))
+
+        let archive = try RunningServer(
+            ["serve"], in: sample.root, environment: ["NEWSLETTER_SECRET": SampleWorkspace.secret])
+        let archiveDOM = try chromium(["--dump-dom", archive.base])
+        #expect(archiveDOM.stdout.contains("a common curriculum for crash investigators"))
+        #expect(archiveDOM.stdout.contains("speed, sleep and safer school routes"))
+        _ = try chromium(["--window-size=900,1200", "--screenshot=\(Self.artifacts.path)/archive.png", archive.base])
+        #expect(FileManager.default.fileExists(atPath: Self.artifacts.appending(path: "archive.png").path))
+    }
+}
