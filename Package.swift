@@ -81,6 +81,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // News from a website's feed: RSS 2.0, RSS 1.0 and Atom, fetched with libcurl, parsed
+        // with libxml2, into the inbox as news items.
+        .target(
+            name: "Feeds",
+            dependencies: ["NewsletterCore", "Compose", "CCurl", "CLibXML2"],
+            swiftSettings: swiftSettings
+        ),
         // What is served over HTTP: the preview, the unsubscribe endpoints and the archive.
         .target(
             name: "Site",
@@ -94,7 +101,7 @@ let package = Package(
         .executableTarget(
             name: "newsletter",
             dependencies: [
-                "NewsletterCore", "Compose", "Delivery", "Site",
+                "NewsletterCore", "Compose", "Delivery", "Site", "Feeds",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -129,6 +136,11 @@ let package = Package(
         .testTarget(
             name: "DeliveryTests",
             dependencies: ["Delivery", "Compose", "NewsletterCore", "NewsletterTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FeedsTests",
+            dependencies: ["Feeds", "NewsletterCore", "NewsletterTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,17 +1,17 @@
-internal import CLibXML2
+package import CLibXML2
 import Foundation
 
 /// A piece of HTML (an item's rendered Markdown, or raw HTML from a feed) parsed by libxml2's
 /// HTML parser into a tree that can be sanitised, styled and written out as XHTML.
 /// Not `Sendable`: the tree belongs to one thread.
-final class HTMLFragment {
+package final class HTMLFragment {
     private let document: htmlDocPtr?
     /// The element that holds the fragment's nodes.
-    let container: xmlNodePtr?
+    package let container: xmlNodePtr?
 
     private static let containerID = "newsletter-fragment"
 
-    init(html: String) {
+    package init(html: String) {
         LibXML2.initialize()
         let wrapped =
             "<html><head><meta charset=\"utf-8\"></head><body><div id=\"\(Self.containerID)\">\(html)</div></body></html>"
@@ -26,13 +26,19 @@ final class HTMLFragment {
 
     /// Applies `policy` to the tree; returns `self` for chaining.
     @discardableResult
-    func sanitized(_ policy: HTMLSanitizer = HTMLSanitizer()) -> HTMLFragment {
+    /// `shiftingHeadings`: move headings two levels down, under an item's own title (what
+    /// composing wants; an import keeps the feed's levels).
+    package func sanitized(shiftingHeadings: Bool = true) -> HTMLFragment {
+        sanitized(HTMLSanitizer(shiftsHeadings: shiftingHeadings))
+    }
+
+    func sanitized(_ policy: HTMLSanitizer) -> HTMLFragment {
         if let container { policy.clean(children: container) }
         return self
     }
 
     /// The fragment as XHTML: void elements self-closed, text UTF-8, no declaration.
-    var xhtml: String {
+    package var xhtml: String {
         guard let container, let buffer = xmlBufferCreate() else { return "" }
         defer { xmlBufferFree(buffer) }
         let options = Int32(XML_SAVE_AS_XML.rawValue | XML_SAVE_XHTML.rawValue | XML_SAVE_NO_DECL.rawValue)
@@ -47,7 +53,7 @@ final class HTMLFragment {
     }
 
     /// The text of the fragment, tags removed.
-    var textContent: String {
+    package var textContent: String {
         guard let container, let content = xmlNodeGetContent(container) else { return "" }
         defer { cnl_xml_free(content) }
         return String(cString: content)
@@ -67,21 +73,21 @@ final class HTMLFragment {
 }
 
 /// Small typed helpers over libxml2's C API.
-enum LibXML2 {
+package enum LibXML2 {
     /// Runs libxml2's one-time set-up once, before threads use the library. The catalog is set
     /// up here too: libxml2 2.9 initialises it lazily without a lock, and two threads validating
     /// at once can then deadlock on the catalog's mutex.
-    static func initialize() { _ = initialized }
+    package static func initialize() { _ = initialized }
     private static let initialized: Void = {
         xmlInitParser()
         xmlInitializeCatalog()
     }()
 
-    static func name(of node: xmlNodePtr) -> String {
+    package static func name(of node: xmlNodePtr) -> String {
         node.pointee.name.map { String(cString: $0) } ?? ""
     }
 
-    static func attribute(_ name: String, of node: xmlNodePtr) -> String? {
+    package static func attribute(_ name: String, of node: xmlNodePtr) -> String? {
         guard let value = xmlGetProp(node, name) else { return nil }
         defer { cnl_xml_free(value) }
         return String(cString: value)
@@ -106,7 +112,7 @@ enum LibXML2 {
         if let attribute = xmlHasProp(node, name) { xmlRemoveProp(attribute) }
     }
 
-    static func children(of node: xmlNodePtr) -> [xmlNodePtr] {
+    package static func children(of node: xmlNodePtr) -> [xmlNodePtr] {
         var result: [xmlNodePtr] = []
         var child = node.pointee.children
         while let current = child {

@@ -7,6 +7,9 @@ import Foundation
 /// http and https. Unknown elements are unwrapped (their text stays), dangerous ones removed
 /// with their content. Item headings move down two levels, under the item's own title.
 struct HTMLSanitizer {
+    /// Whether headings move two levels down, under the item's own title.
+    var shiftsHeadings = true
+
     /// Allowed elements and, for each, its allowed attributes.
     static let allowed: [String: Set<String>] = [
         "a": ["href", "title"], "abbr": ["title"], "acronym": ["title"], "b": [], "strong": [], "i": [], "em": [],
@@ -73,6 +76,7 @@ struct HTMLSanitizer {
             }
             if LibXML2.attribute("alt", of: element) == nil { LibXML2.setAttribute("alt", "", on: element) }
         case "h1", "h2", "h3", "h4", "h5", "h6":
+            guard shiftsHeadings else { break }
             let level = min(6, Int(name.dropFirst())! + 2)
             xmlNodeSetName(element, "h\(level)")
         default:

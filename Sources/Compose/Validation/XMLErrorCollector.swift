@@ -2,24 +2,24 @@ internal import CLibXML2
 import Foundation
 
 /// One problem libxml2 reported, with the line of the document it was found on.
-struct XMLProblem: Sendable, Equatable {
-    var line: Int
-    var message: String
-    var code: Int32
+package struct XMLProblem: Sendable, Equatable {
+    package var line: Int
+    package var message: String
+    package var code: Int32
     /// The first of libxml2's extra strings, such as the unknown tag's name.
-    var detail: String?
-    var isWarning: Bool
+    package var detail: String?
+    package var isWarning: Bool
 }
 
 /// Collects what libxml2 reports while a parse runs on the current thread. libxml2 keeps its
 /// error handler in thread-local storage, so the handler is set and reset around `body` on the
 /// same thread, and the collected problems belong to this call only.
-enum XMLErrorCollector {
+package enum XMLErrorCollector {
     private final class Sink {
         var problems: [XMLProblem] = []
     }
 
-    static func collecting<Result>(_ body: () -> Result) -> (Result, [XMLProblem]) {
+    package static func collecting<Result>(_ body: () -> Result) -> (Result, [XMLProblem]) {
         LibXML2.initialize()
         let sink = Sink()
         let context = Unmanaged.passUnretained(sink).toOpaque()

@@ -125,7 +125,7 @@ struct SlotTemplate {
                 if text == "\n" { lineStart = output.endIndex }
             case .value(let key, let escaped):
                 let value = values[key] ?? ""
-                output += escaped ? HTMLEscaping.escape(value) : value
+                output += escaped ? HTMLText.escape(value) : value
             case .rewrapPoint:
                 let line = output[lineStart...]
                 if line.count > TextWrapper.width {
@@ -133,28 +133,6 @@ struct SlotTemplate {
                     output.removeSubrange(lineStart...)
                     output += wrapped
                 }
-            }
-        }
-        return output
-    }
-}
-
-/// The escaping Mustache applies to `{{value}}` in HTML.
-enum HTMLEscaping {
-    static func escape(_ text: String) -> String {
-        guard text.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) else {
-            return text
-        }
-        var output = ""
-        output.reserveCapacity(text.utf8.count + 16)
-        for character in text {
-            switch character {
-            case "&": output += "&amp;"
-            case "<": output += "&lt;"
-            case ">": output += "&gt;"
-            case "\"": output += "&quot;"
-            case "'": output += "&#39;"
-            default: output.append(character)
             }
         }
         return output

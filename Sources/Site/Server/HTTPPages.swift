@@ -1,24 +1,11 @@
+import Compose
 import Foundation
 import Hummingbird
 
 /// Small HTML pages and responses the server makes itself (the archive's pages come from the
 /// templates). Everything interpolated is escaped.
 enum HTTPPages {
-    static func escape(_ text: String) -> String {
-        var output = ""
-        output.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": output += "&amp;"
-            case "<": output += "&lt;"
-            case ">": output += "&gt;"
-            case "\"": output += "&quot;"
-            case "'": output += "&#39;"
-            default: output.append(character)
-            }
-        }
-        return output
-    }
+    static func escape(_ text: String) -> String { HTMLText.escape(text) }
 
     /// A plain page: a title and a body of trusted, already-escaped HTML.
     static func page(title: String, body: String, head: String = "") -> String {
