@@ -118,8 +118,8 @@ func decodeQuotedPrintable(_ bytes: [UInt8]) -> [UInt8] {
             .init(
                 toName: "Ágnes Bánfi", toAddress: "agnes@example.org",
                 date: RFC5322Date.format(Date(timeIntervalSince1970: 0)),
-                messageID: "<1@example.org>", unsubscribeURL: "https://news.example.org/u/T", text: "Text part",
-                html: "<p>HTML part</p>", boundary: "=_newsletter_test"))
+                messageID: "<1@example.org>", unsubscribeURL: "https://news.example.org/u/T", text: .plain("Text part"),
+                html: .plain("<p>HTML part</p>"), boundary: "=_newsletter_test"))
         let text = String(decoding: bytes, as: UTF8.self)
         let head = text.components(separatedBy: "\r\n\r\n")[0]
         for name in [

@@ -41,6 +41,21 @@ import Testing
         }
     }
 
+    @Test func encodedPartsDecodeToTheRenderedPartsWithin76Columns() throws {
+        let (renderer, _, _) = try renderers(Self.sample)
+        for recipient in recipients {
+            let strings = try renderer.render(for: recipient)
+            let encoded = try #require(try renderer.encodedParts(for: recipient))
+            #expect(String(decoding: decodeQuotedPrintable(encoded.text), as: UTF8.self) == strings.text)
+            #expect(String(decoding: decodeQuotedPrintable(encoded.html), as: UTF8.self) == strings.html)
+            for part in [encoded.text, encoded.html] {
+                let lines = String(decoding: part, as: UTF8.self).components(separatedBy: "\r\n")
+                #expect(lines.allSatisfy { $0.utf8.count <= 76 })
+                #expect(part.allSatisfy { $0 == 13 || $0 == 10 || (0x20...0x7E).contains($0) })
+            }
+        }
+    }
+
     @Test func sectionsOnSubscriberFieldsFollowEachSubscriber() throws {
         let temp = try TemporaryWorkspace()
         try temp.issue(1)

@@ -30,11 +30,24 @@ struct MessageLayout {
         var date: String
         var messageID: String
         var unsubscribeURL: String
-        var text: String
-        var html: String
+        var text: Body
+        var html: Body
         /// Unique to the message. It starts with `=_`, which quoted-printable text can never
         /// contain (an `=` there is always followed by two hex digits), so no part can end early.
         var boundary: String
+    }
+
+    /// A part's content: text to encode, or text already quoted-printable.
+    enum Body {
+        case plain(String)
+        case encoded([UInt8])
+
+        var sizeHint: Int {
+            switch self {
+            case .plain(let text): text.utf8.count * 3
+            case .encoded(let bytes): bytes.count
+            }
+        }
     }
 
     func bytes(_ personal: Personal) -> [UInt8] {
@@ -48,13 +61,16 @@ struct MessageLayout {
         var output: [UInt8] = []
         // Room for the worst case of quoted-printable (three bytes for one), so no part regrows it.
         output.reserveCapacity(
-            sharedHeaders.count + head.utf8.count + (personal.text.utf8.count + personal.html.utf8.count) * 3 + 1024)
+            sharedHeaders.count + head.utf8.count + personal.text.sizeHint + personal.html.sizeHint + 1024)
         output.append(contentsOf: sharedHeaders)
         output.append(contentsOf: head.utf8)
         for (type, body) in [("text/plain", personal.text), ("text/html", personal.html)] {
             output.append(contentsOf: "--\(personal.boundary)\r\nContent-Type: \(type); charset=UTF-8\r\n".utf8)
             output.append(contentsOf: "Content-Transfer-Encoding: quoted-printable\r\n\r\n".utf8)
-            QuotedPrintable.encode(body, into: &output)
+            switch body {
+            case .plain(let text): QuotedPrintable.encode(text, into: &output)
+            case .encoded(let bytes): output.append(contentsOf: bytes)
+            }
             output.append(contentsOf: [13, 10])
         }
         output.append(contentsOf: "--\(personal.boundary)--\r\n".utf8)

@@ -3,6 +3,8 @@
 /// in the text become CRLF. Every message of a send goes through here, so it works on raw bytes.
 enum QuotedPrintable {
     static let maximumLineLength = 76
+    /// `=` CRLF: a line break that decoders remove.
+    static let softBreak: [UInt8] = [0x3D, 13, 10]
     private static let hex: [UInt8] = Array("0123456789ABCDEF".utf8)
 
     /// Appends the encoding of `text` to `output`.

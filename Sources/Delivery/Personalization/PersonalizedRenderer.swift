@@ -23,19 +23,32 @@ final class PersonalizedRenderer {
     /// validates that shape's HTML, so an invalid template is found before anything is sent.
     func render(for recipient: Recipient) throws -> (html: String, text: String) {
         let values = Self.slotValues(of: recipient)
-        let key = values.keys.sorted().joined(separator: "\u{1F}")
-        let shape: CompiledShape
-        if let existing = compiled[key] {
-            shape = existing
-        } else {
-            shape = try compile(keys: values.keys.sorted())
-            compiled[key] = shape
-        }
-        guard let html = shape.html, let text = shape.text else {
+        guard let shape = try shape(of: values), let html = shape.html, let text = shape.text else {
             let rendered = composer.render(content, for: recipient)
             return (rendered.emailXHTML, rendered.text)
         }
         return (html.render(values), text.render(values))
+    }
+
+    /// Both parts for `recipient`, already quoted-printable: what goes on the wire, without
+    /// making the parts as strings first. The text between personal values is encoded once per
+    /// shape. `nil` when the shape needs a full render; then encode `render(for:)` instead.
+    func encodedParts(for recipient: Recipient) throws -> (text: [UInt8], html: [UInt8])? {
+        let values = Self.slotValues(of: recipient)
+        guard let shape = try shape(of: values), let html = shape.html, let text = shape.text else { return nil }
+        var encodedText: [UInt8] = []
+        var encodedHTML: [UInt8] = []
+        text.appendEncoded(values, to: &encodedText)
+        html.appendEncoded(values, to: &encodedHTML)
+        return (encodedText, encodedHTML)
+    }
+
+    private func shape(of values: [String: String]) throws -> CompiledShape? {
+        let key = values.keys.sorted().joined(separator: "\u{1F}")
+        if let existing = compiled[key] { return existing }
+        let shape = try compile(keys: values.keys.sorted())
+        compiled[key] = shape
+        return shape
     }
 
     /// The personal values by template path: `subscriber.email`, `subscriber.city`, `unsubscribe_url`.
@@ -89,6 +102,18 @@ struct SlotTemplate {
     }
 
     private var pieces: [Piece] = []
+    /// The same document for the wire: quoted-printable, with the text between values encoded
+    /// once here and each value encoded per message.
+    private var encodedPieces: [EncodedPiece] = []
+
+    private enum EncodedPiece {
+        /// Quoted-printable of shared text, ending at the start of a line (after a line break or
+        /// a soft line break, `=` CRLF, which decoders remove).
+        case encoded([UInt8])
+        case value(key: String, escaped: Bool)
+        /// A text line that holds values: made, wrapped and encoded per message.
+        case line([Piece])
+    }
 
     /// Cuts `document` at the markers `\u{E000}NONCE&INDEX\u{E001}` (or `&amp;` for an escaped
     /// one); `nil` if a marker was altered, so that some value cannot be placed.
@@ -113,6 +138,81 @@ struct SlotTemplate {
             if lineHasValue, rewrapLines { pieces.append(.rewrapPoint) }
             if lineIndex < lines.count - 1 { pieces.append(.literal("\n")) }
         }
+        encodedPieces = Self.encode(pieces, byLine: rewrapLines)
+    }
+
+    /// Groups the pieces for `appendEncoded`: runs of shared text encoded now.
+    private static func encode(_ pieces: [Piece], byLine: Bool) -> [EncodedPiece] {
+        var result: [EncodedPiece] = []
+        var shared = ""
+        func flush() {
+            guard !shared.isEmpty else { return }
+            var bytes: [UInt8] = []
+            QuotedPrintable.encode(shared, into: &bytes)
+            if !shared.hasSuffix("\n") { bytes.append(contentsOf: QuotedPrintable.softBreak) }
+            result.append(.encoded(bytes))
+            shared = ""
+        }
+        if byLine {
+            // Text: a line with a value is made whole per message, so that it can be wrapped.
+            var line: [Piece] = []
+            for piece in pieces {
+                if case .literal("\n") = piece {
+                    if line.contains(where: { if case .rewrapPoint = $0 { true } else { false } }) {
+                        flush()
+                        result.append(.line(line))
+                        shared = "\n"
+                    } else {
+                        for part in line { if case .literal(let text) = part { shared += text } }
+                        shared += "\n"
+                    }
+                    line = []
+                } else {
+                    line.append(piece)
+                }
+            }
+            if line.contains(where: { if case .rewrapPoint = $0 { true } else { false } }) {
+                flush()
+                result.append(.line(line))
+            } else {
+                for part in line { if case .literal(let text) = part { shared += text } }
+            }
+        } else {
+            for piece in pieces {
+                switch piece {
+                case .literal(let text): shared += text
+                case .value(let key, let escaped):
+                    flush()
+                    result.append(.value(key: key, escaped: escaped))
+                case .rewrapPoint: break
+                }
+            }
+        }
+        flush()
+        return result
+    }
+
+    /// Appends the document with `values`, quoted-printable, to `output`: what `render` gives,
+    /// encoded, with extra soft line breaks where shared text meets a value.
+    func appendEncoded(_ values: [String: String], to output: inout [UInt8]) {
+        for piece in encodedPieces {
+            switch piece {
+            case .encoded(let bytes):
+                output.append(contentsOf: bytes)
+            case .value(let key, let escaped):
+                let value = values[key] ?? ""
+                QuotedPrintable.encode(escaped ? HTMLText.escape(value) : value, into: &output)
+                output.append(contentsOf: QuotedPrintable.softBreak)
+            case .line(let parts):
+                let line = SlotTemplate(pieces: parts).render(values)
+                QuotedPrintable.encode(line, into: &output)
+                output.append(contentsOf: QuotedPrintable.softBreak)
+            }
+        }
+    }
+
+    private init(pieces: [Piece]) {
+        self.pieces = pieces
     }
 
     func render(_ values: [String: String]) -> String {

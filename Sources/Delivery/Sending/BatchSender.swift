@@ -46,8 +46,9 @@ public struct SendRunResult: Sendable {
 public final class BatchSender: Sendable {
     public let prepared: PreparedIssue
     public let request: SendRequest
-    private let endpoint: SMTPEndpoint
-    private let secret: UnsubscribeSecret
+    /// What the workers connect to and sign links with.
+    let endpoint: SMTPEndpoint
+    let secret: UnsubscribeSecret
     private let ledger: DeliveryLedger
     private let settings: SendingSettings
 
@@ -171,10 +172,6 @@ public final class BatchSender: Sendable {
         return (send, false)
     }
 
-    // What workers need from the sender, without handing them the whole object's internals.
-    var ledgerForWorkers: DeliveryLedger { ledger }
-    var endpointForWorkers: SMTPEndpoint { endpoint }
-    var secretForWorkers: UnsubscribeSecret { secret }
     var policy: RetryPolicy { RetryPolicy(settings: settings) }
 }
 

@@ -51,7 +51,14 @@ final class MessageFactory {
         let token = UnsubscribeToken(list: list, address: address).encoded(with: secret)
         let unsubscribeURL = unsubscribePrefix + token
         let recipient = Recipient(email: address, name: name, attributes: attributes, unsubscribeURL: unsubscribeURL)
-        let (html, text) = try renderer.render(for: recipient)
+        let text: MessageLayout.Body
+        let html: MessageLayout.Body
+        if let encoded = try renderer.encodedParts(for: recipient) {
+            (text, html) = (.encoded(encoded.text), .encoded(encoded.html))
+        } else {
+            let parts = try renderer.render(for: recipient)
+            (text, html) = (.plain(parts.text), .plain(parts.html))
+        }
         let second = Int(now.timeIntervalSince1970)
         if second != date.second { date = (second, RFC5322Date.format(now)) }
         let milliseconds = String(UInt64(now.timeIntervalSince1970 * 1000), radix: 36)

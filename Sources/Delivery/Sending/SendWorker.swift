@@ -31,10 +31,10 @@ final class SendWorker: @unchecked Sendable {
 
     func run() throws {
         let prepared = sender.prepared
-        let connection = SMTPConnection(endpoint: sender.endpointForWorkers)
+        let connection = SMTPConnection(endpoint: sender.endpoint)
         let factory = MessageFactory(
             config: prepared.config, list: send.list, content: prepared.content, composer: prepared.composer,
-            secret: sender.secretForWorkers)
+            secret: sender.secret)
         switch connection.open() {
         case .accepted:
             break
@@ -43,7 +43,7 @@ final class SendWorker: @unchecked Sendable {
             return
         case .deferred(_, let reply), .rejected(_, let reply):
             control.stop(
-                .fatal("The relay at \(sender.endpointForWorkers.url.absoluteString) cannot be used: \(reply)."))
+                .fatal("The relay at \(sender.endpoint.url.absoluteString) cannot be used: \(reply)."))
             return
         }
         var previous: (ClaimedRecipient, DeliveryResult)?
