@@ -108,3 +108,20 @@ final class HTTPTestServer {
                 && item.contains("![A chart](https://www.example.org/chart.png)"))
     }
 }
+
+@Suite struct FeedWithoutIdsTests {
+    @Test func entriesWithoutIdsAreRecognisedByLinkOrTitle() throws {
+        let sample = try SampleWorkspace()
+        let feed = HTTPTestServer.feeds.appending(path: "no-ids.xml").path
+        let first = try sample.run(["news", "import", feed])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("added 2"))
+        let webinar = try sample.read("issues/inbox/2026-11-28-webinar-on-speed-management.md")
+        #expect(
+            webinar.contains("source: \"https://www.example.org/news/2026/webinar-speed\""),
+            "the link stands in for a missing guid")
+        let office = try sample.read("issues/inbox/2026-11-29-office-closed-between-the-holidays.md")
+        #expect(office.contains("source: \"\(feed)#Office closed between the holidays\""))
+        #expect(try sample.run(["news", "import", feed]).stdout.contains("added 0, skipped 2 (2 already imported)"))
+    }
+}
