@@ -77,7 +77,7 @@ struct HTMLSanitizer {
             if LibXML2.attribute("alt", of: element) == nil { LibXML2.setAttribute("alt", "", on: element) }
         case "h1", "h2", "h3", "h4", "h5", "h6":
             guard shiftsHeadings else { break }
-            let level = min(6, Int(name.dropFirst())! + 2)
+            let level = min(6, (Int(name.dropFirst()) ?? 4) + 2)
             xmlNodeSetName(element, "h\(level)")
         default:
             break

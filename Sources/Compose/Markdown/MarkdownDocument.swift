@@ -16,7 +16,9 @@ final class MarkdownDocument {
         // Smart punctuation: straight quotes and dashes become typographic ones, as in print.
         options = CMARK_OPT_SMART | (allowRawHTML ? CMARK_OPT_UNSAFE : CMARK_OPT_DEFAULT)
         // cmark_parser_new only fails when memory runs out.
-        let parser = cmark_parser_new(options)!
+        guard let parser = cmark_parser_new(options) else {
+            preconditionFailure("cmark-gfm could not allocate a parser")
+        }
         for name in ["table", "autolink", "strikethrough"] {
             if let extensionPointer = cmark_find_syntax_extension(name) {
                 cmark_parser_attach_syntax_extension(parser, extensionPointer)
@@ -27,7 +29,8 @@ final class MarkdownDocument {
             cmark_parser_feed(parser, buffer.baseAddress, buffer.count - 1)
         }
         self.parser = parser
-        root = cmark_parser_finish(parser)!
+        guard let root = cmark_parser_finish(parser) else { preconditionFailure("cmark-gfm returned no document") }
+        self.root = root
         if !allowRawHTML { removeRawHTML() }
     }
 

@@ -58,6 +58,7 @@ final class LedgerQueue: @unchecked Sendable {
         }
         condition.unlock()
         // The loop above only ends once `result` is set.
-        return try request.result!.get()
+        guard let result = request.result else { preconditionFailure("a ledger step ended without a result") }
+        return try result.get()
     }
 }

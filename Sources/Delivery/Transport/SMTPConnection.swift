@@ -68,7 +68,8 @@ final class SMTPConnection {
     init(endpoint: SMTPEndpoint) {
         Self.initializeLibrary()
         // curl_easy_init fails only when memory runs out.
-        handle = curl_easy_init()!
+        guard let handle = curl_easy_init() else { preconditionFailure("libcurl could not allocate a handle") }
+        self.handle = handle
         self.endpoint = endpoint
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         configure()
@@ -188,7 +189,8 @@ private final class UploadSource {
         let count = min(capacity, bytes.count - offset)
         guard count > 0 else { return 0 }
         bytes.withUnsafeBufferPointer { source in
-            UnsafeMutableRawPointer(buffer).copyMemory(from: source.baseAddress! + offset, byteCount: count)
+            guard let base = source.baseAddress else { return }
+            UnsafeMutableRawPointer(buffer).copyMemory(from: base + offset, byteCount: count)
         }
         offset += count
         return count

@@ -13,9 +13,10 @@ public enum DurableFile {
             let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
             guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
             let written = data.withUnsafeBytes { buffer -> Bool in
+                guard let base = buffer.baseAddress else { return true }
                 var offset = 0
                 while offset < buffer.count {
-                    let count = Foundation.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                    let count = Foundation.write(descriptor, base + offset, buffer.count - offset)
                     if count < 0 { if errno == EINTR { continue } else { return false } }
                     offset += count
                 }
