@@ -35,3 +35,7 @@ static inline CURLcode cnl_curl_get_string(CURL *handle, CURLINFO info, char **v
 static inline CURLcode cnl_curl_set_offset(CURL *handle, CURLoption option, curl_off_t value) {
     return curl_easy_setopt(handle, option, value);
 }
+
+static inline CURLcode cnl_curl_get_offset(CURL *handle, CURLINFO info, curl_off_t *value) {
+    return curl_easy_getinfo(handle, info, value);
+}

@@ -86,6 +86,18 @@ import Testing
         #expect(try claim(ledger, record, now: 2)?.address == "b@example.org")
     }
 
+    @Test func anUnconfirmedMessageIsRetriedAndUncertain() throws {
+        let ledger = try ledger()
+        let record = try send(ledger, ["a@example.org"])
+        let a = try #require(try claim(ledger, record, now: 1))
+        #expect(
+            try ledger.advance(
+                sendID: record.id, finishing: (a, .unconfirmed(reply: "connection lost")), policy: policy, now: 1)
+                == .wait(until: 11))
+        let status = try ledger.status(of: record)
+        #expect(status.uncertain == ["a@example.org"] && status.counts[.deferred] == 1)
+    }
+
     @Test func aClaimNotSentGoesBackUnchanged() throws {
         let ledger = try ledger()
         let record = try send(ledger, ["a@example.org"])

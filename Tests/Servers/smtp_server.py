@@ -3,7 +3,7 @@ saving each message byte-exact in a Maildir and logging every arrival, with inje
 Run with Debian's /usr/bin/python3 (python3-aiosmtpd).
 
   smtp_server.py --maildir DIR [--port 0] [--tls-cert C --tls-key K [--require-tls | --implicit-tls]]
-                 [--auth USER:PASSWORD] [--tempfail 0.1] [--drop-in-data 0.05]
+                 [--auth USER:PASSWORD] [--tempfail 0.1] [--drop-in-data 0.05] [--drop-after-data 0.05]
                  [--reject ADDRESS ...] [--seed N]
 
 Prints `READY <port>` once it listens, then serves until killed. Each accepted message is a
@@ -30,6 +30,7 @@ class Faults:
         self.random = random.Random(args.seed)
         self.tempfail = args.tempfail
         self.drop_in_data = args.drop_in_data
+        self.drop_after_data = args.drop_after_data
         self.reject = {address.lower() for address in args.reject}
         self.lock = threading.Lock()
 
@@ -57,8 +58,9 @@ class MaildirHandler:
     async def handle_DATA(self, server, session, envelope):
         if self.faults.roll(self.faults.tempfail):
             if self.faults.roll(0.5):
-                # 421: the server is closing the connection, as a busy relay does.
-                asyncio.get_event_loop().call_later(0.01, server.transport.close)
+                # 421: the server is closing the connection, as a busy relay does: right after
+                # this reply, before it reads another command.
+                asyncio.get_event_loop().call_soon(server.transport.close)
                 return "421 4.3.2 Service shutting down, try again later"
             return "451 4.3.0 Temporary local problem, try again later"
         with self.lock:
@@ -70,6 +72,10 @@ class MaildirHandler:
             # the rate test measures; the tests need the bytes, not durability.
             file.write(envelope.original_content)
         os.rename(temporary, os.path.join(self.maildir, "new", name))
+        if self.faults.roll(self.faults.drop_after_data):
+            # Accepted and kept, but the connection breaks before the client hears so: the one
+            # case where a retry delivers twice, which the sender must report as uncertain.
+            server.transport.close()
         self.log.write(json.dumps({
             "time": time.time(), "from": envelope.mail_from, "to": envelope.rcpt_tos, "file": name,
             "tls": session.ssl is not None, "auth": bool(session.authenticated),
@@ -129,6 +135,7 @@ def main():
     parser.add_argument("--auth")
     parser.add_argument("--tempfail", type=float, default=0.0)
     parser.add_argument("--drop-in-data", type=float, default=0.0)
+    parser.add_argument("--drop-after-data", type=float, default=0.0)
     parser.add_argument("--reject", nargs="*", default=[])
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()

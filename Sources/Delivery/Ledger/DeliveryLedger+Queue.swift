@@ -17,6 +17,9 @@ public enum DeliveryResult: Sendable, Equatable {
     case sent(reply: String, messageID: String)
     /// Try again later, unless the attempts or the age are used up.
     case deferred(code: Int, reply: String)
+    /// Sent in full, but the connection broke before the relay answered: deferred like the
+    /// above, and marked uncertain, since it may have arrived.
+    case unconfirmed(reply: String)
     case failed(code: Int, reply: String)
     /// Suppressed after the send started: not sent.
     case suppressed
@@ -139,6 +142,11 @@ extension DeliveryLedger {
                 sql:
                     "UPDATE recipient SET state = 'sent', reply_code = ?, reply = ?, message_id = ?, sent_at = ? WHERE id = ?"
             ).execute(arguments: [Int(reply.prefix(3)) ?? 250, reply, messageID, now, recipient.id])
+        case .unconfirmed(let reply):
+            try database.cachedStatement(sql: "UPDATE recipient SET uncertain = 1 WHERE id = ?").execute(arguments: [
+                recipient.id
+            ])
+            try record(.deferred(code: 0, reply: reply), for: recipient, policy: policy, now: now, in: database)
         case .deferred(let code, let reply):
             let exhausted = recipient.attempts >= policy.maxAttempts || now - recipient.firstAttemptAt >= policy.maxAge
             if exhausted {

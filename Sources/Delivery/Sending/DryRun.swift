@@ -55,7 +55,7 @@ public struct TestCopy: Sendable {
         {
         case .accepted(let reply):
             return (model.address.description, reply)
-        case .deferred(_, let reply), .rejected(_, let reply):
+        case .deferred(_, let reply), .rejected(_, let reply), .unconfirmed(let reply):
             throw NewsletterError(
                 "The relay did not accept the test copy: \(reply).", hint: "Check the address and the relay's settings."
             )

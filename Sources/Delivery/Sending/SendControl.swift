@@ -43,7 +43,7 @@ public final class SendControl: @unchecked Sendable {
         lock.withLock {
             switch result {
             case .sent: counts.sent += 1
-            case .deferred: counts.deferred += 1
+            case .deferred, .unconfirmed: counts.deferred += 1
             case .failed: counts.failed += 1
             case .suppressed: counts.suppressed += 1
             case .notAttempted: break

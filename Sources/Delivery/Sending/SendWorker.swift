@@ -41,7 +41,7 @@ final class SendWorker: @unchecked Sendable {
         case .fatal(let problem):
             control.stop(.fatal(problem))
             return
-        case .deferred(_, let reply), .rejected(_, let reply):
+        case .deferred(_, let reply), .rejected(_, let reply), .unconfirmed(let reply):
             control.stop(
                 .fatal("The relay at \(sender.endpoint.url.absoluteString) cannot be used: \(reply)."))
             return
@@ -97,6 +97,8 @@ final class SendWorker: @unchecked Sendable {
             return .sent(reply: reply, messageID: message.messageID)
         case .deferred(let code, let reply):
             return .deferred(code: code, reply: reply)
+        case .unconfirmed(let reply):
+            return .unconfirmed(reply: reply)
         case .rejected(let code, let reply):
             // 5.1.x: the mailbox does not exist. Never try that address again.
             if Self.isBadMailbox(reply), let address = try? EmailAddress(recipient.address) {

@@ -45,6 +45,9 @@ enum SMTPOutcome: Equatable {
     case accepted(reply: String)
     /// Refused for now (4xx) or the connection failed: try again later.
     case deferred(code: Int, reply: String)
+    /// The whole message went out but the connection broke before the relay answered: it may
+    /// have been delivered. Tried again, and reported as uncertain.
+    case unconfirmed(reply: String)
     /// Refused for good (5xx).
     case rejected(code: Int, reply: String)
     /// A problem no retry will fix (the password, TLS, the certificate): stop the send.
@@ -148,7 +151,18 @@ final class SMTPConnection {
         let status = withExtendedLifetime(upload) { curl_easy_perform(handle) }
         var code = 0
         cnl_curl_get_long(handle, CURLINFO_RESPONSE_CODE, &code)
-        return classify(status, code: code)
+        var uploaded: curl_off_t = 0
+        cnl_curl_get_offset(handle, CURLINFO_SIZE_UPLOAD_T, &uploaded)
+        let outcome = classify(status, code: code)
+        // The whole message went out and then the connection failed without a reply: the relay
+        // may have accepted it. (curl does not keep the 354 as the response code, so the bytes
+        // sent tell; a message cut in the middle of DATA is not counted in full.)
+        if case .deferred(0, let reply) = outcome, uploaded >= curl_off_t(message.count),
+            [CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_OPERATION_TIMEDOUT, CURLE_WEIRD_SERVER_REPLY].contains(status)
+        {
+            return .unconfirmed(reply: reply)
+        }
+        return outcome
     }
 
     private func classify(_ status: CURLcode, code: Int) -> SMTPOutcome {
