@@ -5,6 +5,8 @@ public import NewsletterCore
 public struct IssueBuild: Sendable {
     public let issue: Issue
     public let rendered: RenderedIssue
+    /// What rendered it: the workspace's config and templates.
+    public let composer: IssueComposer
 
     public static let fileNames = (email: "email.xhtml", text: "email.txt", web: "web.html")
 
@@ -12,12 +14,11 @@ public struct IssueBuild: Sendable {
     /// another issue, renders and validates. Every problem found is reported together.
     public init(workspace: Workspace, number: Int) throws {
         var problems = DiagnosticCollector()
-        let config = problems.attempt { try workspace.loadConfig() }
-        let templates = problems.attempt { try TemplateSet(workspace: workspace) }
+        let composer = problems.attempt { try IssueComposer(workspace: workspace) }
         let issue = problems.attempt { try workspace.loadIssue(number) }
         try problems.throwIfAny()
-        guard let config, let templates, let issue else { throw NewsletterError("Issue \(number) cannot be built.") }
-        try self.init(workspace: workspace, issue: issue, composer: IssueComposer(config: config, templates: templates))
+        guard let composer, let issue else { throw NewsletterError("Issue \(number) cannot be built.") }
+        try self.init(workspace: workspace, issue: issue, composer: composer)
     }
 
     /// Builds an issue already loaded, with a composer shared by several builds.
@@ -29,6 +30,7 @@ public struct IssueBuild: Sendable {
         guard let rendered else { throw NewsletterError("Issue \(issue.number) cannot be built.") }
         self.issue = issue
         self.rendered = rendered
+        self.composer = composer
     }
 
     /// Writes the three files into `folder`, each atomically; returns their names and sizes.

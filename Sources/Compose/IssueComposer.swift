@@ -21,6 +21,18 @@ public struct IssueComposer: Sendable {
         self.templates = templates
     }
 
+    /// With the workspace's config and templates; the problems of both are reported together.
+    public init(workspace: Workspace) throws {
+        var problems = DiagnosticCollector()
+        let config = problems.attempt { try workspace.loadConfig() }
+        let templates = problems.attempt { try TemplateSet(workspace: workspace) }
+        try problems.throwIfAny()
+        guard let config, let templates else {
+            throw NewsletterError("The workspace's config and templates cannot be read.")
+        }
+        self.init(config: config, templates: templates)
+    }
+
     /// Renders `issue` for `recipient` (by default the placeholders that sending fills in) and
     /// validates all three documents; every problem is reported, each with its line.
     public func compose(_ issue: Issue, for recipient: Recipient = .placeholder) throws -> RenderedIssue {

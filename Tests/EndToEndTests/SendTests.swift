@@ -150,16 +150,7 @@ import Testing
         try sample.appendToConfig("[smtp]\nurl = \"\(server.url)\"\nconnections = 4")
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<4 {
-            let process = Process()
-            process.executableURL = CommandLineTool.binary
-            process.arguments = ["send", "3", "--rate", "30/s"]
-            process.currentDirectoryURL = sample.root
-            process.environment = ProcessInfo.processInfo.environment.merging([
-                "NEWSLETTER_SECRET": SampleWorkspace.secret
-            ]) { $1 }
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
+            let process = try sample.start(["send", "3", "--rate", "30/s"])
             Thread.sleep(forTimeInterval: Double.random(in: 0.3...0.9, using: &generator))
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
@@ -187,15 +178,7 @@ import Testing
         try sample.generateList(40)
         let server = try SMTPTestServer()
         try sample.appendToConfig("[smtp]\nurl = \"\(server.url)\"\nconnections = 1")
-        let process = Process()
-        process.executableURL = CommandLineTool.binary
-        process.arguments = ["send", "3", "--rate", "10/s"]
-        process.currentDirectoryURL = sample.root
-        process.environment = ProcessInfo.processInfo.environment.merging(["NEWSLETTER_SECRET": SampleWorkspace.secret])
-        { $1 }
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try sample.start(["send", "3", "--rate", "10/s"])
         Thread.sleep(forTimeInterval: 1.5)
         let late = ["reader38@example.org", "reader39@example.org"]
         for address in late {
@@ -264,15 +247,7 @@ import Testing
         let server = try SMTPTestServer()
         try sample.appendToConfig(
             "[sending]\nrate = \"5/s\"\nburst = 1\n[smtp]\nurl = \"\(server.url)\"\nconnections = 2")
-        let process = Process()
-        process.executableURL = CommandLineTool.binary
-        process.arguments = ["send", "3"]
-        process.currentDirectoryURL = sample.root
-        process.environment = ProcessInfo.processInfo.environment.merging(["NEWSLETTER_SECRET": SampleWorkspace.secret])
-        { $1 }
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try sample.start(["send", "3"])
         Thread.sleep(forTimeInterval: 1.5)
         kill(process.processIdentifier, SIGINT)
         process.waitUntilExit()

@@ -17,13 +17,13 @@ public struct ArchiveSite: Sendable {
     /// Renders and checks the archive of `workspace`.
     public init(workspace: Workspace) throws {
         var problems = DiagnosticCollector()
-        let config = problems.attempt { try workspace.loadConfig() }
-        let templates = problems.attempt { try TemplateSet(workspace: workspace) }
+        let composer = problems.attempt { try IssueComposer(workspace: workspace) }
         let issues = (try workspace.issueNumbers()).compactMap { number in
             problems.attempt { try workspace.loadIssue(number) }
         }
         try problems.throwIfAny()
-        guard let config, let templates else { throw NewsletterError("The archive cannot be built.") }
+        guard let composer else { throw NewsletterError("The archive cannot be built.") }
+        let (config, templates) = (composer.config, composer.templates)
 
         var warnings: [Diagnostic] = []
         var pages: [(issue: Issue, page: String)] = []

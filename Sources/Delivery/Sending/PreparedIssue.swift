@@ -10,21 +10,17 @@ public struct PreparedIssue: Sendable {
     public let issue: Issue
     public let composer: IssueComposer
     public let content: IssueContent
+    /// The issue's web page, as `build` writes it.
+    public let webPage: String
 
     public init(workspace: Workspace, number: Int) throws {
-        var problems = DiagnosticCollector()
-        let config = problems.attempt { try workspace.loadConfig() }
-        let templates = problems.attempt { try TemplateSet(workspace: workspace) }
-        let issue = problems.attempt { try workspace.loadIssue(number) }
-        try problems.throwIfAny()
-        guard let config, let templates, let issue else { throw NewsletterError("Issue \(number) cannot be prepared.") }
-        let composer = IssueComposer(config: config, templates: templates)
         // The same checks as `newsletter build`: nothing is sent from an issue that does not build.
-        _ = try IssueBuild(workspace: workspace, issue: issue, composer: composer)
+        let build = try IssueBuild(workspace: workspace, number: number)
         self.workspace = workspace
-        self.config = config
-        self.issue = issue
-        self.composer = composer
+        config = build.composer.config
+        issue = build.issue
+        composer = build.composer
         content = IssueContent(issue: issue, config: config)
+        webPage = build.rendered.webHTML
     }
 }

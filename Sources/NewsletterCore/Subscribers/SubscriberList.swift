@@ -56,45 +56,25 @@ public struct SubscriberList: Sendable {
                     "Create it with `newsletter subscribers import FILE --list \(name)` or `newsletter subscribers add ADDRESS --list \(name)`."
             )
         }
-        var reader: CSVReader
-        do {
-            reader = try CSVReader(url: file)
-        } catch {
-            throw NewsletterError(
-                "\(displayPath) cannot be read: \(TextFile.describe(error)).", hint: "Check its permissions.")
-        }
-        guard let headerRecord = reader.next(), case .success(let header) = headerRecord.fields else {
-            throw NewsletterError(
-                "The list has no header row.", at: SourceLocation(file: displayPath, line: 1),
-                hint: "Start the file with a header such as `email,name`.")
-        }
-        var report = Report(columns: try SubscriberColumns(header: header, file: displayPath))
-        while let record = reader.next() {
-            if record.raw.allSatisfy({ $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }) { continue }
+        var rows = try SubscriberRows(url: file, displayPath: displayPath)
+        var report = Report(columns: rows.columns)
+        while let (record, row) = rows.next() {
+            guard let row else { continue }
             report.rows += 1
-            switch record.fields {
-            case .failure(let problem):
-                report.badRows.append(
-                    Diagnostic(
-                        "This row cannot be read: \(problem.message); the row is skipped.",
-                        at: SourceLocation(file: displayPath, line: record.line),
-                        hint: "Fields with commas, quotes or line breaks go in double quotes, with quotes doubled."))
-            case .success(let fields):
-                switch report.columns.subscriber(from: fields, line: record.line, file: displayPath) {
-                case .failure(let diagnostic):
-                    report.badRows.append(diagnostic)
-                case .success(let subscriber):
-                    if let first = registry.firstLine(of: subscriber.address.key) {
-                        report.duplicates.append(
-                            Diagnostic(
-                                "\(subscriber.address) repeats line \(first) (addresses are compared without case); the row is skipped.",
-                                at: SourceLocation(file: displayPath, line: record.line),
-                                hint: "Remove one of the two rows."))
-                    } else {
-                        registry.remember(subscriber.address.key, line: record.line)
-                        report.accepted += 1
-                        try body(subscriber)
-                    }
+            switch row {
+            case .failure(let diagnostic):
+                report.badRows.append(diagnostic)
+            case .success(let subscriber):
+                if let first = registry.firstLine(of: subscriber.address.key) {
+                    report.duplicates.append(
+                        Diagnostic(
+                            "\(subscriber.address) repeats line \(first) (addresses are compared without case); the row is skipped.",
+                            at: SourceLocation(file: displayPath, line: record.line),
+                            hint: "Remove one of the two rows."))
+                } else {
+                    registry.remember(subscriber.address.key, line: record.line)
+                    report.accepted += 1
+                    try body(subscriber)
                 }
             }
         }

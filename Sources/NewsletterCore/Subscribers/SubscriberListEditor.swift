@@ -40,36 +40,14 @@ public struct SubscriberListEditor: Sendable {
     /// Adds the good rows of another CSV file whose addresses are not on the list yet. Its
     /// columns are matched by name; columns the list lacks are added to it.
     public func importRows(from url: URL, displayPath: String) throws -> ImportReport {
-        var reader: CSVReader
-        do {
-            reader = try CSVReader(url: url)
-        } catch {
-            throw NewsletterError(
-                "\(displayPath) cannot be read: \(TextFile.describe(error)).", hint: "Check the path.")
-        }
-        guard let headerRecord = reader.next(), case .success(let header) = headerRecord.fields else {
-            throw NewsletterError(
-                "The file has no header row.", at: SourceLocation(file: displayPath, line: 1),
-                hint: "Start it with a header such as `email,name`.")
-        }
-        let columns = try SubscriberColumns(header: header, file: displayPath)
-        var file = try ListFile(list: list, creatingWith: columns.names)
+        var rows = try SubscriberRows(url: url, displayPath: displayPath)
+        var file = try ListFile(list: list, creatingWith: rows.columns.names)
         var report = ImportReport()
         var incoming: [Subscriber] = []
         var seen = Set(file.lines.keys)
-        while let record = reader.next() {
-            if record.raw.allSatisfy({ $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }) { continue }
-            guard case .success(let fields) = record.fields else {
-                if case .failure(let problem) = record.fields {
-                    report.badRows.append(
-                        Diagnostic(
-                            "This row cannot be read: \(problem.message); the row is skipped.",
-                            at: SourceLocation(file: displayPath, line: record.line),
-                            hint: "Fields with commas, quotes or line breaks go in double quotes."))
-                }
-                continue
-            }
-            switch columns.subscriber(from: fields, line: record.line, file: displayPath) {
+        while let (_, row) = rows.next() {
+            guard let row else { continue }
+            switch row {
             case .failure(let diagnostic):
                 report.badRows.append(diagnostic)
             case .success(let subscriber):
@@ -110,21 +88,12 @@ struct ListFile {
             header = newHeader
             return
         }
-        var reader = try CSVReader(url: list.file)
-        guard let headerRecord = reader.next(), case .success(let header) = headerRecord.fields else {
-            throw NewsletterError(
-                "The list has no header row.", at: SourceLocation(file: list.displayPath, line: 1),
-                hint: "Start the file with a header such as `email,name`; nothing was changed.")
-        }
-        let columns = try SubscriberColumns(header: header, file: list.displayPath)
-        self.header = columns.names
-        if headerRecord.raw.suffix(2) == Data("\r\n".utf8) { headerLineEnding = "\r\n" }
-        while let record = reader.next() {
+        var rows = try SubscriberRows(url: list.file, displayPath: list.displayPath)
+        header = rows.columns.names
+        if rows.headerRecord.raw.suffix(2) == Data("\r\n".utf8) { headerLineEnding = "\r\n" }
+        while let (record, row) = rows.next() {
             var key: String?
-            if case .success(let fields) = record.fields,
-                case .success(let subscriber) = columns.subscriber(
-                    from: fields, line: record.line, file: list.displayPath)
-            {
+            if case .success(let subscriber)? = row {
                 key = subscriber.address.key
                 lines[subscriber.address.key] = lines[subscriber.address.key] ?? record.line
             }
@@ -161,14 +130,7 @@ struct ListFile {
             records[records.count - 1].raw.append(contentsOf: Data(headerLineEnding.utf8))
         }
         for subscriber in subscribers {
-            let fields = header.map { column -> String in
-                switch column.lowercased() {
-                case "email": subscriber.address.description
-                case "name": subscriber.name ?? ""
-                default: subscriber.attributes[column] ?? ""
-                }
-            }
-            let line = CSVWriter.line(fields).dropLast() + headerLineEnding
+            let line = CSVWriter.line(subscriber.fields(for: header)).dropLast() + headerLineEnding
             records.append((Data(line.utf8), subscriber.address.key))
         }
     }

@@ -53,11 +53,7 @@ struct PreviewRoutes: Sendable {
             view { HTTPPages.response($0.message.text, contentType: "text/plain; charset=utf-8") }
         }
         router.get("web") { _, _ in
-            view { rendered in
-                let build = try? IssueBuild(
-                    workspace: workspace, issue: rendered.prepared.issue, composer: rendered.prepared.composer)
-                return HTTPPages.response(build?.rendered.webHTML ?? "")
-            }
+            view { HTTPPages.response($0.prepared.webPage) }
         }
         router.get("headers") { _, _ in
             view { HTTPPages.response($0.message.headers, contentType: "text/plain; charset=utf-8") }

@@ -51,14 +51,10 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         let workspace = try workspaceOptions.workspace()
         var problems = DiagnosticCollector()
-        let config = problems.attempt { try workspace.loadConfig() }
-        let templates = problems.attempt { try TemplateSet(workspace: workspace) }
+        let composer = problems.attempt { try IssueComposer(workspace: workspace) }
         let numbers = self.numbers.isEmpty ? try workspace.issueNumbers() : self.numbers
         for number in numbers {
-            guard let issue = problems.attempt({ try workspace.loadIssue(number) }), let config, let templates else {
-                continue
-            }
-            let composer = IssueComposer(config: config, templates: templates)
+            guard let issue = problems.attempt({ try workspace.loadIssue(number) }), let composer else { continue }
             if let build = problems.attempt({ try IssueBuild(workspace: workspace, issue: issue, composer: composer) })
             {
                 Terminal.print(

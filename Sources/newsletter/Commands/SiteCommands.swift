@@ -133,7 +133,7 @@ struct FreezeCommand: ParsableCommand {
         } else {
             time = issue.header.date.noonUTC
         }
-        let composer = try IssueComposer(config: workspace.loadConfig(), templates: TemplateSet(workspace: workspace))
+        let composer = try IssueComposer(workspace: workspace)
         try IssueFreezer.freeze(issue, composer: composer, workspace: workspace, sentAt: time, audience: audience)
         Terminal.print(
             "Froze issue \(number) in \(workspace.displayPath(issue.folder))/\(IssueFreezer.folderName)/ and marked it sent."

@@ -183,14 +183,7 @@ struct SubscribersCommand: ParsableCommand {
             let columns = report.columns.names
             var output = CSVWriter.line(columns)
             for subscriber in subscribers where suppressed[subscriber.address.key] == nil {
-                output += CSVWriter.line(
-                    columns.map { column in
-                        switch column.lowercased() {
-                        case "email": subscriber.address.description
-                        case "name": subscriber.name ?? ""
-                        default: subscriber.attributes[column] ?? ""
-                        }
-                    })
+                output += CSVWriter.line(subscriber.fields(for: columns))
             }
             FileHandle.standardOutput.write(Data(output.utf8))
         }

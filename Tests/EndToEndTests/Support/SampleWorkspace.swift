@@ -53,6 +53,19 @@ extension SampleWorkspace {
             arguments, in: root, environment: ["NEWSLETTER_SECRET": Self.secret].merging(environment) { $1 })
     }
 
+    /// Starts the binary in the background (with the test secret), for a test to interrupt.
+    func start(_ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = CommandLineTool.binary
+        process.arguments = arguments
+        process.currentDirectoryURL = root
+        process.environment = ProcessInfo.processInfo.environment.merging(["NEWSLETTER_SECRET": Self.secret]) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
     /// Adds settings to newsletter.toml, such as an `[smtp]` section; a section the sample
     /// already has is replaced.
     func appendToConfig(_ text: String) throws {
