@@ -53,6 +53,15 @@ public struct RetryPolicy: Sendable {
     }
 }
 
+/// Where claiming left off in one send. Pending recipients are claimed in id order, so the
+/// next one is found by walking the table's rowid order from here: an index of pending
+/// recipients would cost every claim one more page written to the WAL.
+public struct ClaimCursor: Sendable {
+    var lastClaimedID: Int64 = 0
+
+    public init() {}
+}
+
 extension DeliveryLedger {
     /// Records how the previous message of a connection ended (if any) and claims the next
     /// recipient, in one transaction: a retry that is due first, else the next pending one.
@@ -61,75 +70,83 @@ extension DeliveryLedger {
         sendID: Int64, finishing previous: (ClaimedRecipient, DeliveryResult)?, policy: RetryPolicy, now: Double,
         claimNext: Bool = true
     ) throws -> NextStep {
-        try advance(sendID: sendID, steps: [(previous, claimNext)], policy: policy, now: now)[0]
+        var cursor = ClaimCursor()
+        return try advance(sendID: sendID, steps: [(previous, claimNext)], policy: policy, now: now, cursor: &cursor)[0]
     }
 
     /// Several connections' `advance` in one transaction (a group commit): under load the
     /// connections' steps queue up, and one commit serves them all.
     public func advance(
         sendID: Int64, steps: [(previous: (ClaimedRecipient, DeliveryResult)?, claimNext: Bool)], policy: RetryPolicy,
-        now: Double
+        now: Double, cursor: inout ClaimCursor
     ) throws -> [NextStep] {
         try database.write { database in
             try steps.map { step in
-                try Self.advance(
-                    sendID: sendID, finishing: step.previous, claimNext: step.claimNext, policy: policy, now: now,
-                    in: database)
+                if let (recipient, result) = step.previous {
+                    try Self.record(result, for: recipient, policy: policy, now: now, in: database)
+                }
+                guard step.claimNext else { return .finished }
+                return try Self.claim(sendID: sendID, now: now, cursor: &cursor, in: database)
             }
         }
     }
 
-    private static func advance(
-        sendID: Int64, finishing previous: (ClaimedRecipient, DeliveryResult)?, claimNext: Bool, policy: RetryPolicy,
-        now: Double, in database: Database
-    ) throws -> NextStep {
-        do {
-            if let (recipient, result) = previous {
-                try Self.record(result, for: recipient, policy: policy, now: now, in: database)
-            }
-            guard claimNext else { return .finished }
-            let due =
-                try Row.fetchOne(
+    /// Claims a retry that is due, else the next pending recipient, else says what to wait for.
+    private static func claim(sendID: Int64, now: Double, cursor: inout ClaimCursor, in database: Database) throws
+        -> NextStep
+    {
+        // Columns by position: GRDB finds a named column by a case-insensitive search.
+        let claimed =
+            try Row.fetchOne(
+                database.cachedStatement(
+                    sql: """
+                        UPDATE recipient SET state = 'sending', attempts = attempts + 1, claimed_at = ?1,
+                        first_attempt_at = COALESCE(first_attempt_at, ?1)
+                        WHERE id = (SELECT id FROM recipient WHERE send_id = ?2 AND state = 'deferred'
+                            AND next_attempt_at <= ?1 ORDER BY next_attempt_at, id LIMIT 1)
+                        RETURNING id, email, name, attributes, attempts, first_attempt_at
+                        """), arguments: [now, sendID])
+            ?? claimPending(sendID: sendID, now: now, after: cursor.lastClaimedID, in: database)
+            // A recipient behind the cursor is pending again only when a message was never
+            // attempted (the send stopped first): look from the start before saying "done".
+            ?? (cursor.lastClaimedID > 0 ? claimPending(sendID: sendID, now: now, after: 0, in: database) : nil)
+        guard let row = claimed else {
+            let waiting = try Double.fetchOne(
+                database.cachedStatement(
+                    sql: "SELECT MIN(next_attempt_at) FROM recipient WHERE send_id = ? AND state = 'deferred'"),
+                arguments: [sendID])
+            if let waiting { return .wait(until: waiting) }
+            // Only at the end of a send: others still in flight may yet be deferred.
+            let inFlight =
+                try Bool.fetchOne(
                     database.cachedStatement(
-                        sql: """
-                            SELECT id, email, name, attributes, attempts, first_attempt_at FROM recipient
-                            WHERE send_id = ? AND state = 'deferred' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT 1
-                            """), arguments: [sendID, now])
-                ?? Row.fetchOne(
-                    database.cachedStatement(
-                        sql: """
-                            SELECT id, email, name, attributes, attempts, first_attempt_at FROM recipient
-                            WHERE send_id = ? AND state = 'pending' ORDER BY id LIMIT 1
-                            """), arguments: [sendID])
-            guard let row = due else {
-                let waiting = try Double.fetchOne(
-                    database.cachedStatement(
-                        sql: "SELECT MIN(next_attempt_at) FROM recipient WHERE send_id = ? AND state = 'deferred'"),
-                    arguments: [sendID])
-                if let waiting { return .wait(until: waiting) }
-                // Only at the end of a send: others still in flight may yet be deferred.
-                let inFlight =
-                    try Bool.fetchOne(
-                        database.cachedStatement(
-                            sql: "SELECT EXISTS (SELECT 1 FROM recipient WHERE send_id = ? AND state = 'sending')"),
-                        arguments: [sendID]) ?? false
-                return inFlight ? .wait(until: now + 0.05) : .finished
-            }
-            let id: Int64 = row["id"]
-            try database.cachedStatement(
-                sql: """
-                    UPDATE recipient SET state = 'sending', attempts = attempts + 1, claimed_at = ?,
-                    first_attempt_at = COALESCE(first_attempt_at, ?) WHERE id = ?
-                    """
-            ).execute(arguments: [now, now, id])
-            let attributesText: String = row["attributes"]
-            let attributes =
-                (try? JSONSerialization.jsonObject(with: Data(attributesText.utf8))) as? [String: String] ?? [:]
-            return .send(
-                ClaimedRecipient(
-                    id: id, address: row["email"], name: row["name"], attributes: attributes,
-                    attempts: (row["attempts"] as Int) + 1, firstAttemptAt: row["first_attempt_at"] ?? now))
+                        sql: "SELECT EXISTS (SELECT 1 FROM recipient WHERE send_id = ? AND state = 'sending')"),
+                    arguments: [sendID]) ?? false
+            return inFlight ? .wait(until: now + 0.05) : .finished
         }
+        let id: Int64 = row[0]
+        cursor.lastClaimedID = max(cursor.lastClaimedID, id)
+        let attributesText: String = row[3]
+        let attributes =
+            (try? JSONSerialization.jsonObject(with: Data(attributesText.utf8))) as? [String: String] ?? [:]
+        return .send(
+            ClaimedRecipient(
+                id: id, address: row[1], name: row[2], attributes: attributes, attempts: row[4],
+                firstAttemptAt: row[5] ?? now))
+    }
+
+    /// Claims the first pending recipient after `id` (NOT INDEXED: through the rowid order).
+    private static func claimPending(sendID: Int64, now: Double, after id: Int64, in database: Database) throws -> Row?
+    {
+        try Row.fetchOne(
+            database.cachedStatement(
+                sql: """
+                    UPDATE recipient SET state = 'sending', attempts = attempts + 1, claimed_at = ?1,
+                    first_attempt_at = COALESCE(first_attempt_at, ?1)
+                    WHERE id = (SELECT id FROM recipient NOT INDEXED WHERE id > ?3 AND send_id = ?2
+                        AND state = 'pending' ORDER BY id LIMIT 1)
+                    RETURNING id, email, name, attributes, attempts, first_attempt_at
+                    """), arguments: [now, sendID, id])
     }
 
     private static func record(

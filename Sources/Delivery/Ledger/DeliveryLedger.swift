@@ -89,6 +89,11 @@ public final class DeliveryLedger: Sendable {
                     CREATE INDEX recipient_deferred ON recipient (send_id, next_attempt_at, id) WHERE state = 'deferred';
                     """)
         }
+        migrator.registerMigration("v2") { database in
+            // Pending recipients are claimed in id order from a cursor (`ClaimCursor`), through
+            // the table's own rowid order: the index cost every claim a page written to the WAL.
+            try database.execute(sql: "DROP INDEX recipient_pending")
+        }
         return migrator
     }
 }
@@ -144,18 +149,24 @@ extension DeliveryLedger {
                 sql: "INSERT INTO send (issue, list, generation, started_at) VALUES (?, ?, ?, ?)",
                 arguments: [issue, list, generation, now.timeIntervalSince1970])
             let sendID = database.lastInsertedRowID
-            let insert = try database.makeStatement(
-                sql: """
-                    INSERT OR IGNORE INTO recipient (send_id, email, email_key, name, attributes, state)
-                    VALUES (?, ?, ?, ?, ?, 'pending')
-                    """)
+            // The attributes become a JSON object in SQLite (json_object), far quicker than
+            // Foundation's serializer for a list of a million; one statement per attribute count.
+            var inserts: [Int: Statement] = [:]
             try audience { subscriber in
-                let attributes = try JSONSerialization.data(
-                    withJSONObject: subscriber.attributes, options: [.sortedKeys])
-                try insert.execute(arguments: [
+                let keys = subscriber.attributes.keys.sorted()
+                let insert =
+                    try inserts[keys.count]
+                    ?? database.makeStatement(
+                        sql: """
+                            INSERT OR IGNORE INTO recipient (send_id, email, email_key, name, attributes, state)
+                            VALUES (?, ?, ?, ?, json_object(\(Array(repeating: "?, ?", count: keys.count).joined(separator: ", "))), 'pending')
+                            """)
+                inserts[keys.count] = insert
+                var arguments: [(any DatabaseValueConvertible)?] = [
                     sendID, subscriber.address.description, subscriber.address.key, subscriber.name,
-                    String(decoding: attributes, as: UTF8.self),
-                ])
+                ]
+                for key in keys { arguments += [key, subscriber.attributes[key]] }
+                try insert.execute(arguments: StatementArguments(arguments))
             }
             let count =
                 try Int.fetchOne(database, sql: "SELECT COUNT(*) FROM recipient WHERE send_id = ?", arguments: [sendID])

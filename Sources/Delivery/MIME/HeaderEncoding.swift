@@ -18,8 +18,7 @@ enum HeaderEncoding {
     /// A display name, as an atom sequence, a quoted string or encoded words.
     static func phrase(_ text: String) -> String {
         guard isPlain(text) else { return encodedWords(text, phraseSafe: true) }
-        let atomSpecials = Set("()<>[]:;@\\,.\"")
-        if !text.contains(where: { atomSpecials.contains($0) }) { return text }
+        if !text.utf8.contains(where: { atomSpecials.contains($0) }) { return text }
         return "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
             + "\""
     }
@@ -30,9 +29,16 @@ enum HeaderEncoding {
         return "\(phrase(name)) <\(address)>"
     }
 
+    private static let atomSpecials = Set("()<>[]:;@\\,.\"".utf8)
+
     /// Printable ASCII and spaces only, and no sequence that a decoder would read as an encoded word.
     private static func isPlain(_ text: String) -> Bool {
-        text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F } && !text.contains("=?")
+        var previous: UInt8 = 0
+        for byte in text.utf8 {
+            if byte < 0x20 || byte >= 0x7F || (previous == 0x3D && byte == 0x3F) { return false }
+            previous = byte
+        }
+        return true
     }
 
     /// RFC 2047 "Q" encoded words, each at most 75 characters, split between characters (never
@@ -71,23 +77,27 @@ enum HeaderEncoding {
 
     /// Breaks a header line before spaces so that no line passes 78 characters where a space
     /// allows; an unbreakable run stays whole (and stays far below 998).
+    /// Works on bytes: every message has a long List-Unsubscribe line, and a space is one byte.
     static func fold(_ line: String) -> String {
         guard line.utf8.count > 78 else { return line }
-        var lines: [String] = []
-        var current = ""
-        for (index, word) in line.split(separator: " ", omittingEmptySubsequences: false).enumerated() {
-            if index == 0 {
-                current = String(word)
-            } else if current.utf8.count + 1 + word.utf8.count > 78,
-                current.utf8.contains(where: { $0 != 0x20 })
-            {
-                lines.append(current)
-                current = " " + word
-            } else {
-                current += " " + word
+        var output: [UInt8] = []
+        output.reserveCapacity(line.utf8.count + 16)
+        var currentLength = 0
+        var currentHasText = false
+        for (index, word) in line.utf8.split(separator: 0x20, omittingEmptySubsequences: false).enumerated() {
+            if index > 0 {
+                if currentLength + 1 + word.count > 78, currentHasText {
+                    output.append(contentsOf: [13, 10])
+                    currentLength = 0
+                    currentHasText = false
+                }
+                output.append(0x20)
+                currentLength += 1
             }
+            output.append(contentsOf: word)
+            currentLength += word.count
+            currentHasText = currentHasText || !word.isEmpty
         }
-        lines.append(current)
-        return lines.joined(separator: "\r\n")
+        return String(decoding: output, as: UTF8.self)
     }
 }

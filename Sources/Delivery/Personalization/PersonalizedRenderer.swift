@@ -13,6 +13,9 @@ final class PersonalizedRenderer {
     private let content: IssueContent
     private let nonce = String(UInt64.random(in: .min ... .max), radix: 36)
     private var compiled: [String: CompiledShape] = [:]
+    /// The shape of the last recipient: nearly every recipient of a list has the same one, and
+    /// checking it costs a few lookups where a key costs a sort and a join.
+    private var lastShape: (keys: [String], shape: CompiledShape)?
 
     init(composer: IssueComposer, content: IssueContent) {
         self.composer = composer
@@ -44,10 +47,14 @@ final class PersonalizedRenderer {
     }
 
     private func shape(of values: [String: String]) throws -> CompiledShape? {
-        let key = values.keys.sorted().joined(separator: "\u{1F}")
-        if let existing = compiled[key] { return existing }
-        let shape = try compile(keys: values.keys.sorted())
+        if let lastShape, lastShape.keys.count == values.count, lastShape.keys.allSatisfy({ values[$0] != nil }) {
+            return lastShape.shape
+        }
+        let keys = values.keys.sorted()
+        let key = keys.joined(separator: "\u{1F}")
+        let shape = try compiled[key] ?? compile(keys: keys)
         compiled[key] = shape
+        lastShape = (keys, shape)
         return shape
     }
 
@@ -228,7 +235,8 @@ struct SlotTemplate {
                 output += escaped ? HTMLText.escape(value) : value
             case .rewrapPoint:
                 let line = output[lineStart...]
-                if line.count > TextWrapper.width {
+                // Bytes first: counting characters is slower, and never more than the bytes.
+                if line.utf8.count > TextWrapper.width, line.count > TextWrapper.width {
                     let wrapped = TextWrapper.wrap(String(line))
                     output.removeSubrange(lineStart...)
                     output += wrapped

@@ -14,6 +14,8 @@ final class LedgerQueue: @unchecked Sendable {
     private let condition = NSCondition()
     private var waiting: [Request] = []
     private var committing = false
+    /// Used by the committing thread only.
+    private var cursor = ClaimCursor()
 
     private final class Request {
         let previous: (ClaimedRecipient, DeliveryResult)?
@@ -49,7 +51,7 @@ final class LedgerQueue: @unchecked Sendable {
             let outcome = Result {
                 try ledger.advance(
                     sendID: sendID, steps: batch.map { ($0.previous, $0.claimNext) }, policy: policy,
-                    now: Date().timeIntervalSince1970)
+                    now: Date().timeIntervalSince1970, cursor: &cursor)
             }
             condition.lock()
             for (index, member) in batch.enumerated() { member.result = outcome.map { $0[index] } }

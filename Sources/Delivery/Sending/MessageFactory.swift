@@ -6,7 +6,7 @@ import NewsletterCore
 /// token and links, and the headers. Not `Sendable`: one per sending thread.
 final class MessageFactory {
     private let list: String
-    private let secret: UnsubscribeSecret
+    private let signer: UnsubscribeSigner
     private let renderer: PersonalizedRenderer
     private let layout: MessageLayout
     /// `https://…/unsubscribe/`: a token is URL-safe, so each link is this and the token.
@@ -21,7 +21,7 @@ final class MessageFactory {
         secret: UnsubscribeSecret
     ) {
         self.list = list
-        self.secret = secret
+        signer = UnsubscribeSigner(secret: secret)
         renderer = PersonalizedRenderer(composer: composer, content: content)
         let host = config.baseURL.host ?? "localhost"
         layout = MessageLayout(
@@ -40,7 +40,7 @@ final class MessageFactory {
     /// The personalised HTML and text parts alone.
     func parts(for address: String, name: String?, attributes: [String: String]) throws -> (html: String, text: String)
     {
-        let token = UnsubscribeToken(list: list, address: address).encoded(with: secret)
+        let token = signer.encoded(UnsubscribeToken(list: list, address: address))
         return try renderer.render(
             for: Recipient(
                 email: address, name: name, attributes: attributes, unsubscribeURL: unsubscribePrefix + token))
@@ -48,7 +48,7 @@ final class MessageFactory {
 
     func message(to address: String, name: String?, attributes: [String: String], now: Date = Date()) throws -> Message
     {
-        let token = UnsubscribeToken(list: list, address: address).encoded(with: secret)
+        let token = signer.encoded(UnsubscribeToken(list: list, address: address))
         let unsubscribeURL = unsubscribePrefix + token
         let recipient = Recipient(email: address, name: name, attributes: attributes, unsubscribeURL: unsubscribeURL)
         let text: MessageLayout.Body

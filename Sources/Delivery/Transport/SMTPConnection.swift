@@ -213,14 +213,14 @@ private final class UploadSource {
 
 /// The relay's reply lines during one transfer, such as `250 2.0.0 Ok: queued as 4F2A1`.
 private final class ReplyTranscript {
-    private var lines: [String] = []
+    // Kept as bytes: every message has several reply lines, and only one becomes text.
+    private var lines: [[UInt8]] = []
 
     func reset() { lines.removeAll(keepingCapacity: true) }
 
     func record(_ bytes: UnsafeRawBufferPointer) {
-        let text = String(decoding: bytes, as: UTF8.self)
-        for line in text.split(whereSeparator: \.isNewline) where !line.isEmpty {
-            lines.append(String(line.prefix(500)))
+        for line in bytes.split(whereSeparator: { $0 == 10 || $0 == 13 }) {
+            lines.append(Array(line.prefix(500)))
             if lines.count > 32 { lines.removeFirst() }
         }
     }
@@ -228,7 +228,7 @@ private final class ReplyTranscript {
     /// The last line with this reply code: after a refused recipient curl says QUIT, and the
     /// relay's "221 Bye" is not the answer that matters.
     func reply(withCode code: Int) -> String {
-        let prefix = String(code)
-        return lines.last { $0.hasPrefix(prefix) } ?? lines.last ?? ""
+        let prefix = Array(String(code).utf8)
+        return String(decoding: lines.last { $0.starts(with: prefix) } ?? lines.last ?? [], as: UTF8.self)
     }
 }

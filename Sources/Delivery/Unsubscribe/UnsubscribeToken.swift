@@ -64,9 +64,7 @@ public struct UnsubscribeToken: Sendable, Equatable {
 
     /// `PAYLOAD.MAC`, URL-safe.
     public func encoded(with secret: UnsubscribeSecret) -> String {
-        let payload = Data("\(list)\n\(address)".utf8)
-        let mac = HMAC<SHA256>.authenticationCode(for: payload, using: secret.key)
-        return Base64URL.encode(payload) + "." + Base64URL.encode(Data(mac))
+        UnsubscribeSigner(secret: secret).encoded(self)
     }
 
     /// The token's list and address, or `nil` when it was not made with this secret (forged,
@@ -83,12 +81,33 @@ public struct UnsubscribeToken: Sendable, Equatable {
     }
 }
 
+/// Signs many tokens with one key: the key is set up (two hash blocks) once, and each token
+/// starts from a copy of that state. Not `Sendable` (the key is not): one per sending thread.
+struct UnsubscribeSigner {
+    private let keyed: HMAC<SHA256>
+
+    init(secret: UnsubscribeSecret) {
+        keyed = HMAC(key: secret.key)
+    }
+
+    func encoded(_ token: UnsubscribeToken) -> String {
+        let payload = Array("\(token.list)\n\(token.address)".utf8)
+        var mac = keyed
+        mac.update(data: payload)
+        return Base64URL.encode(payload) + "." + Base64URL.encode(Array(mac.finalize()))
+    }
+}
+
 enum Base64URL {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 
     /// Base64 with the URL-safe alphabet and no padding (RFC 4648, section 5). Every message
     /// carries a token, so this does not go through Foundation's string replacing.
     static func encode(_ data: Data) -> String {
+        encode(Array(data))
+    }
+
+    static func encode(_ data: [UInt8]) -> String {
         var output: [UInt8] = []
         output.reserveCapacity((data.count + 2) / 3 * 4)
         var index = data.startIndex

@@ -15,9 +15,11 @@ public struct EmailAddress: Sendable, Hashable, Comparable, CustomStringConverti
     }
 
     public init(_ text: String) throws(Problem) {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmingWhitespace()
         guard !trimmed.isEmpty else { throw Problem(reason: "the address is empty") }
-        if let bad = trimmed.first(where: { $0.isControlCharacter || $0 == " " }) {
+        if !trimmed.isPrintableASCII || trimmed.utf8.contains(0x20),
+            let bad = trimmed.first(where: { $0.isControlCharacter || $0 == " " })
+        {
             throw Problem(
                 reason:
                     "the address contains \(bad == " " ? "a space" : "a control character (\(bad.unicodeDescription))")"
@@ -47,11 +49,11 @@ public struct EmailAddress: Sendable, Hashable, Comparable, CustomStringConverti
         guard local.utf8.count <= 64 else {
             throw Problem(reason: "the part before the @ is longer than 64 characters")
         }
-        guard local.allSatisfy(\.isASCII) else {
+        guard local.utf8.allSatisfy({ $0 < 0x80 }) else {
             throw Problem(
                 reason: "the part before the @ has non-ASCII characters, which SMTP cannot carry without SMTPUTF8")
         }
-        if local.contains("(") || local.contains(")") {
+        if local.utf8.contains(where: { $0 == UInt8(ascii: "(") || $0 == UInt8(ascii: ")") }) {
             throw Problem(reason: "comments in addresses are not accepted")
         }
         for atom in local.split(separator: ".", omittingEmptySubsequences: false) {
@@ -70,7 +72,7 @@ public struct EmailAddress: Sendable, Hashable, Comparable, CustomStringConverti
         guard !domain.hasPrefix("[") else { throw Problem(reason: "address literals ([…]) are not accepted") }
         var ascii = domain.lowercased()
         if ascii.hasSuffix(".") { ascii.removeLast() }
-        if !ascii.allSatisfy(\.isASCII) {
+        if !ascii.utf8.allSatisfy({ $0 < 0x80 }) {
             ascii = try idnToASCII(ascii)
         }
         guard ascii.utf8.count <= 253 else { throw Problem(reason: "the domain is longer than 253 characters") }

@@ -64,7 +64,7 @@ public struct SubscriberColumns: Sendable, Equatable {
                 "`\(fields[emailIndex])` is not a usable address: \(error.reason); the row is skipped.",
                 "Write a plain address such as name@example.org.")
         }
-        for (index, value) in fields.enumerated() where index != emailIndex {
+        for (index, value) in fields.enumerated() where index != emailIndex && !value.isPrintableASCII {
             if let bad = value.first(where: \.isControlCharacter) {
                 return problem(
                     "The `\(names[index])` field contains a control character (\(bad.unicodeDescription)); the row is skipped.",
@@ -73,9 +73,9 @@ public struct SubscriberColumns: Sendable, Equatable {
         }
         var attributes: [String: String] = [:]
         for (index, value) in fields.enumerated() where index != emailIndex && index != nameIndex {
-            attributes[names[index]] = value.trimmingCharacters(in: .whitespaces)
+            attributes[names[index]] = value.trimmingWhitespace()
         }
-        let name = nameIndex.map { fields[$0].trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
+        let name = nameIndex.map { fields[$0].trimmingWhitespace() }.flatMap { $0.isEmpty ? nil : $0 }
         return .success(Subscriber(address: address, name: name, attributes: attributes, line: line))
     }
 }
