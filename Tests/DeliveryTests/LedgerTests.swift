@@ -47,6 +47,31 @@ import Testing
         #expect(first.attributes == ["city": "Riga"])
     }
 
+    @Test func aRecipientPutBackBehindTheCursorIsStillClaimed() throws {
+        let ledger = try ledger()
+        let record = try send(ledger, ["a@example.org", "b@example.org", "c@example.org"])
+        var cursor = ClaimCursor()
+        func step(_ previous: (ClaimedRecipient, DeliveryResult)?) throws -> NextStep {
+            try ledger.advance(sendID: record.id, steps: [(previous, true)], policy: policy, now: 1, cursor: &cursor)[0]
+        }
+        func claimed(_ step: NextStep) throws -> ClaimedRecipient {
+            guard case .send(let recipient) = step else { throw NewsletterError("expected a claim, got \(step)") }
+            return recipient
+        }
+        let a = try claimed(try step(nil))
+        let b = try claimed(try step(nil))
+        // `a` goes back unsent (as when a send stops before its message goes out): the cursor
+        // has passed it, and it must still be claimed before the send can finish.
+        let c = try claimed(try step((a, .notAttempted)))
+        #expect([a.address, b.address, c.address] == ["a@example.org", "b@example.org", "c@example.org"])
+        let again = try claimed(try step((b, .sent(reply: "250 ok", messageID: "<b@x>"))))
+        #expect(again.address == "a@example.org")
+        #expect(again.attempts == 1)
+        #expect(try step((c, .sent(reply: "250 ok", messageID: "<c@x>"))) == .wait(until: 1.05))
+        #expect(try step((again, .sent(reply: "250 ok", messageID: "<a@x>"))) == .finished)
+        #expect(try ledger.status(of: record).counts[.sent] == 3)
+    }
+
     @Test func deferredMessagesBackOffThenFail() throws {
         let ledger = try ledger()
         let record = try send(ledger, ["a@example.org"])
