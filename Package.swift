@@ -77,6 +77,8 @@ let package = Package(
             dependencies: [
                 "NewsletterCore", "Compose", "CCurl",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // The SQLite C API that GRDB itself links: the send loop's ledger writes use it directly.
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings

@@ -50,9 +50,10 @@ import Testing
     @Test func aRecipientPutBackBehindTheCursorIsStillClaimed() throws {
         let ledger = try ledger()
         let record = try send(ledger, ["a@example.org", "b@example.org", "c@example.org"])
+        let writer = try LedgerWriter(path: ledger.path)
         var cursor = ClaimCursor()
         func step(_ previous: (ClaimedRecipient, DeliveryResult)?) throws -> NextStep {
-            try ledger.advance(sendID: record.id, steps: [(previous, true)], policy: policy, now: 1, cursor: &cursor)[0]
+            try writer.advance(sendID: record.id, steps: [(previous, true)], policy: policy, now: 1, cursor: &cursor)[0]
         }
         func claimed(_ step: NextStep) throws -> ClaimedRecipient {
             guard case .send(let recipient) = step else { throw NewsletterError("expected a claim, got \(step)") }

@@ -65,137 +65,15 @@ public struct ClaimCursor: Sendable {
 extension DeliveryLedger {
     /// Records how the previous message of a connection ended (if any) and claims the next
     /// recipient, in one transaction: a retry that is due first, else the next pending one.
-    /// With `claimNext` false it only records, and returns `.finished`.
+    /// With `claimNext` false it only records, and returns `.finished`. A send goes through
+    /// `LedgerQueue`, which keeps one `LedgerWriter`; this opens one per call.
     public func advance(
         sendID: Int64, finishing previous: (ClaimedRecipient, DeliveryResult)?, policy: RetryPolicy, now: Double,
         claimNext: Bool = true
     ) throws -> NextStep {
         var cursor = ClaimCursor()
-        return try advance(sendID: sendID, steps: [(previous, claimNext)], policy: policy, now: now, cursor: &cursor)[0]
-    }
-
-    /// Several connections' `advance` in one transaction (a group commit): under load the
-    /// connections' steps queue up, and one commit serves them all.
-    public func advance(
-        sendID: Int64, steps: [(previous: (ClaimedRecipient, DeliveryResult)?, claimNext: Bool)], policy: RetryPolicy,
-        now: Double, cursor: inout ClaimCursor
-    ) throws -> [NextStep] {
-        try database.write { database in
-            try steps.map { step in
-                if let (recipient, result) = step.previous {
-                    try Self.record(result, for: recipient, policy: policy, now: now, in: database)
-                }
-                guard step.claimNext else { return .finished }
-                return try Self.claim(sendID: sendID, now: now, cursor: &cursor, in: database)
-            }
-        }
-    }
-
-    /// Claims a retry that is due, else the next pending recipient, else says what to wait for.
-    private static func claim(sendID: Int64, now: Double, cursor: inout ClaimCursor, in database: Database) throws
-        -> NextStep
-    {
-        // Columns by position: GRDB finds a named column by a case-insensitive search.
-        let claimed =
-            try Row.fetchOne(
-                database.cachedStatement(
-                    sql: """
-                        UPDATE recipient SET state = 'sending', attempts = attempts + 1, claimed_at = ?1,
-                        first_attempt_at = COALESCE(first_attempt_at, ?1)
-                        WHERE id = (SELECT id FROM recipient WHERE send_id = ?2 AND state = 'deferred'
-                            AND next_attempt_at <= ?1 ORDER BY next_attempt_at, id LIMIT 1)
-                        RETURNING id, email, name, attributes, attempts, first_attempt_at
-                        """), arguments: [now, sendID])
-            ?? claimPending(sendID: sendID, now: now, after: cursor.lastClaimedID, in: database)
-            // A recipient behind the cursor is pending again only when a message was never
-            // attempted (the send stopped first): look from the start before saying "done".
-            ?? (cursor.lastClaimedID > 0 ? claimPending(sendID: sendID, now: now, after: 0, in: database) : nil)
-        guard let row = claimed else {
-            let waiting = try Double.fetchOne(
-                database.cachedStatement(
-                    sql: "SELECT MIN(next_attempt_at) FROM recipient WHERE send_id = ? AND state = 'deferred'"),
-                arguments: [sendID])
-            if let waiting { return .wait(until: waiting) }
-            // Only at the end of a send: others still in flight may yet be deferred.
-            let inFlight =
-                try Bool.fetchOne(
-                    database.cachedStatement(
-                        sql: "SELECT EXISTS (SELECT 1 FROM recipient WHERE send_id = ? AND state = 'sending')"),
-                    arguments: [sendID]) ?? false
-            return inFlight ? .wait(until: now + 0.05) : .finished
-        }
-        let id: Int64 = row[0]
-        cursor.lastClaimedID = max(cursor.lastClaimedID, id)
-        let attributesText: String = row[3]
-        let attributes =
-            (try? JSONSerialization.jsonObject(with: Data(attributesText.utf8))) as? [String: String] ?? [:]
-        return .send(
-            ClaimedRecipient(
-                id: id, address: row[1], name: row[2], attributes: attributes, attempts: row[4],
-                firstAttemptAt: row[5] ?? now))
-    }
-
-    /// Claims the first pending recipient after `id` (NOT INDEXED: through the rowid order).
-    private static func claimPending(sendID: Int64, now: Double, after id: Int64, in database: Database) throws -> Row?
-    {
-        try Row.fetchOne(
-            database.cachedStatement(
-                sql: """
-                    UPDATE recipient SET state = 'sending', attempts = attempts + 1, claimed_at = ?1,
-                    first_attempt_at = COALESCE(first_attempt_at, ?1)
-                    WHERE id = (SELECT id FROM recipient NOT INDEXED WHERE id > ?3 AND send_id = ?2
-                        AND state = 'pending' ORDER BY id LIMIT 1)
-                    RETURNING id, email, name, attributes, attempts, first_attempt_at
-                    """), arguments: [now, sendID, id])
-    }
-
-    private static func record(
-        _ result: DeliveryResult, for recipient: ClaimedRecipient, policy: RetryPolicy, now: Double,
-        in database: Database
-    ) throws {
-        switch result {
-        case .sent(let reply, let messageID):
-            try database.cachedStatement(
-                sql:
-                    "UPDATE recipient SET state = 'sent', reply_code = ?, reply = ?, message_id = ?, sent_at = ? WHERE id = ?"
-            ).execute(arguments: [Int(reply.prefix(3)) ?? 250, reply, messageID, now, recipient.id])
-        case .unconfirmed(let reply):
-            try database.cachedStatement(sql: "UPDATE recipient SET uncertain = 1 WHERE id = ?").execute(arguments: [
-                recipient.id
-            ])
-            try record(.deferred(code: 0, reply: reply), for: recipient, policy: policy, now: now, in: database)
-        case .deferred(let code, let reply):
-            let exhausted = recipient.attempts >= policy.maxAttempts || now - recipient.firstAttemptAt >= policy.maxAge
-            if exhausted {
-                let summary =
-                    "gave up after \(recipient.attempts) attempt\(recipient.attempts == 1 ? "" : "s"): \(reply)"
-                try database.cachedStatement(
-                    sql: "UPDATE recipient SET state = 'failed', reply_code = ?, reply = ? WHERE id = ?"
-                ).execute(arguments: [code, summary, recipient.id])
-            } else {
-                let delay = policy.retryAfter * pow(2, Double(recipient.attempts - 1))
-                try database.cachedStatement(
-                    sql:
-                        "UPDATE recipient SET state = 'deferred', reply_code = ?, reply = ?, next_attempt_at = ? WHERE id = ?"
-                ).execute(arguments: [code, reply, now + delay, recipient.id])
-            }
-        case .failed(let code, let reply):
-            try database.cachedStatement(
-                sql: "UPDATE recipient SET state = 'failed', reply_code = ?, reply = ? WHERE id = ?"
-            ).execute(arguments: [code, reply, recipient.id])
-        case .suppressed:
-            try database.cachedStatement(sql: "UPDATE recipient SET state = 'suppressed' WHERE id = ?").execute(
-                arguments: [recipient.id])
-        case .notAttempted:
-            try database.cachedStatement(
-                sql: """
-                    UPDATE recipient SET attempts = attempts - 1, next_attempt_at = 0,
-                    state = CASE WHEN attempts - 1 = 0 THEN 'pending' ELSE 'deferred' END,
-                    first_attempt_at = CASE WHEN attempts - 1 = 0 THEN NULL ELSE first_attempt_at END
-                    WHERE id = ?
-                    """
-            ).execute(arguments: [recipient.id])
-        }
+        return try LedgerWriter(path: path).advance(
+            sendID: sendID, steps: [(previous, claimNext)], policy: policy, now: now, cursor: &cursor)[0]
     }
 
     /// Marks every still-queued recipient whose address is now suppressed; returns how many.

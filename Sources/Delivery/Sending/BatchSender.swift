@@ -102,7 +102,7 @@ public final class BatchSender: Sendable {
             settings: settings,
             history: window > 0 ? try ledger.sentTimes(since: Date().addingTimeInterval(-window)) : [])
         let connections = request.connections ?? prepared.config.smtp.connections
-        let queue = LedgerQueue(ledger: ledger, sendID: send.id, policy: policy)
+        let queue = try LedgerQueue(ledger: ledger, sendID: send.id, policy: policy)
         let group = DispatchGroup()
         let failures = FailureBox()
         for index in 0..<connections {

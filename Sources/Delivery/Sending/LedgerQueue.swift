@@ -8,7 +8,8 @@ final class LedgerQueue: @unchecked Sendable {
     // `@unchecked`: `waiting` and `committing` are only touched while `condition` is locked;
     // a request's `result` is written by the committing thread under the lock and read by its
     // owner after the lock hands it over.
-    private let ledger: DeliveryLedger
+    /// Used by the committing thread only, like `cursor`.
+    private let writer: LedgerWriter
     private let sendID: Int64
     private let policy: RetryPolicy
     private let condition = NSCondition()
@@ -28,8 +29,8 @@ final class LedgerQueue: @unchecked Sendable {
         }
     }
 
-    init(ledger: DeliveryLedger, sendID: Int64, policy: RetryPolicy) {
-        self.ledger = ledger
+    init(ledger: DeliveryLedger, sendID: Int64, policy: RetryPolicy) throws {
+        writer = try LedgerWriter(path: ledger.path)
         self.sendID = sendID
         self.policy = policy
     }
@@ -49,7 +50,7 @@ final class LedgerQueue: @unchecked Sendable {
             waiting.removeAll()
             condition.unlock()
             let outcome = Result {
-                try ledger.advance(
+                try writer.advance(
                     sendID: sendID, steps: batch.map { ($0.previous, $0.claimNext) }, policy: policy,
                     now: Date().timeIntervalSince1970, cursor: &cursor)
             }

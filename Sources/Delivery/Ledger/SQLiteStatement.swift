@@ -1,0 +1,121 @@
+import Foundation
+internal import GRDBSQLite
+import NewsletterCore
+
+/// A value bound to a statement's parameter.
+enum SQLiteValue {
+    case integer(Int64)
+    case real(Double)
+    case text(String)
+}
+
+/// A connection to the ledger through the SQLite C API, for the send loop only (`LedgerWriter`).
+/// Not `Sendable`: used by one thread at a time, which `LedgerQueue` sees to.
+final class SQLiteConnection {
+    let handle: OpaquePointer
+
+    init(path: String) throws {
+        var handle: OpaquePointer?
+        let status = sqlite3_open_v2(path, &handle, SQLITE_OPEN_READWRITE, nil)
+        guard status == SQLITE_OK, let handle else {
+            let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(status))
+            sqlite3_close(handle)
+            throw NewsletterError("The delivery ledger \(path) cannot be opened: \(message).")
+        }
+        self.handle = handle
+        // As DeliveryLedger sets its own connection: WAL is already the file's mode; a
+        // committed state survives a killed process; checkpoints are the Checkpointer's.
+        sqlite3_busy_timeout(handle, 10_000)
+        try execute("PRAGMA synchronous = NORMAL")
+        try execute("PRAGMA wal_autocheckpoint = 0")
+    }
+
+    deinit {
+        sqlite3_close(handle)
+    }
+
+    func prepare(_ sql: String) throws -> SQLiteStatement {
+        try SQLiteStatement(sql, connection: self)
+    }
+
+    func execute(_ sql: String) throws {
+        try prepare(sql).run()
+    }
+
+    func error(_ status: Int32, doing what: String) -> NewsletterError {
+        NewsletterError(
+            "The delivery ledger failed while \(what): \(String(cString: sqlite3_errmsg(handle))) (SQLite \(status)).",
+            hint: "Run the same command again: the send continues where the ledger says it stopped.")
+    }
+}
+
+/// A statement prepared once and run many times.
+final class SQLiteStatement {
+    private let handle: OpaquePointer
+    private let connection: SQLiteConnection
+    private let sql: String
+
+    /// SQLite copies a text argument at once (its destructor value -1, which C calls
+    /// SQLITE_TRANSIENT): the Swift string's bytes need not outlive the call.
+    private static let transient = unsafeBitCast(Int(-1), to: sqlite3_destructor_type.self)
+
+    fileprivate init(_ sql: String, connection: SQLiteConnection) throws {
+        var handle: OpaquePointer?
+        let status = sqlite3_prepare_v3(
+            connection.handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &handle, nil)
+        guard status == SQLITE_OK, let handle else { throw connection.error(status, doing: "preparing \(sql)") }
+        self.handle = handle
+        self.connection = connection
+        self.sql = sql
+    }
+
+    deinit {
+        sqlite3_finalize(handle)
+    }
+
+    /// Runs the statement to its end.
+    func run(_ values: SQLiteValue...) throws {
+        try start(values)
+        defer { sqlite3_reset(handle) }
+        var status = sqlite3_step(handle)
+        while status == SQLITE_ROW { status = sqlite3_step(handle) }
+        guard status == SQLITE_DONE else { throw connection.error(status, doing: "running \(sql)") }
+    }
+
+    /// Runs the statement and reads its first row, if any, with `read`.
+    func first<T>(_ values: SQLiteValue..., read: (Row) -> T) throws -> T? {
+        try start(values)
+        defer { sqlite3_reset(handle) }
+        var status = sqlite3_step(handle)
+        let result = status == SQLITE_ROW ? read(Row(handle: handle)) : nil
+        // A RETURNING statement makes its changes at the first step; the rest finishes it.
+        while status == SQLITE_ROW { status = sqlite3_step(handle) }
+        guard status == SQLITE_DONE else { throw connection.error(status, doing: "running \(sql)") }
+        return result
+    }
+
+    private func start(_ values: [SQLiteValue]) throws {
+        for (offset, value) in values.enumerated() {
+            let index = Int32(offset + 1)
+            let status =
+                switch value {
+                case .integer(let number): sqlite3_bind_int64(handle, index, number)
+                case .real(let number): sqlite3_bind_double(handle, index, number)
+                case .text(let text): sqlite3_bind_text(handle, index, text, -1, Self.transient)
+                }
+            guard status == SQLITE_OK else { throw connection.error(status, doing: "binding \(sql)") }
+        }
+    }
+
+    /// The current row's columns, by position.
+    struct Row {
+        fileprivate let handle: OpaquePointer
+
+        func isNull(_ column: Int32) -> Bool { sqlite3_column_type(handle, column) == SQLITE_NULL }
+        func integer(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
+        func real(_ column: Int32) -> Double { sqlite3_column_double(handle, column) }
+        func text(_ column: Int32) -> String? {
+            sqlite3_column_text(handle, column).map { String(cString: $0) }
+        }
+    }
+}
