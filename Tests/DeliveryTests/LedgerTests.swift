@@ -73,6 +73,30 @@ import Testing
         #expect(try ledger.status(of: record).counts[.sent] == 3)
     }
 
+    @Test func aRetryDeferredDuringTheSendIsClaimedWhenDue() throws {
+        let ledger = try ledger()
+        let record = try send(ledger, ["a@example.org", "b@example.org", "c@example.org", "d@example.org"])
+        let writer = try LedgerWriter(path: ledger.path)
+        var cursor = ClaimCursor()
+        func step(_ previous: (ClaimedRecipient, DeliveryResult)?, at now: Double) throws -> ClaimedRecipient? {
+            let next = try writer.advance(
+                sendID: record.id, steps: [(previous, true)], policy: policy, now: now, cursor: &cursor)[0]
+            if case .send(let recipient) = next { return recipient }
+            return nil
+        }
+        let a = try #require(try step(nil, at: 100))
+        // `a` is deferred until 110: until then the pending ones come first, then `a` before `d`.
+        let b = try #require(try step((a, .deferred(code: 451, reply: "451 later")), at: 100))
+        let c = try #require(try step((b, .sent(reply: "250 ok", messageID: "<b@x>")), at: 105))
+        let again = try #require(try step((c, .sent(reply: "250 ok", messageID: "<c@x>")), at: 110))
+        let d = try #require(try step((again, .sent(reply: "250 ok", messageID: "<a@x>")), at: 110))
+        #expect(
+            [b.address, c.address, again.address, d.address] == [
+                "b@example.org", "c@example.org", "a@example.org", "d@example.org",
+            ])
+        #expect(again.attempts == 2)
+    }
+
     @Test func deferredMessagesBackOffThenFail() throws {
         let ledger = try ledger()
         let record = try send(ledger, ["a@example.org"])

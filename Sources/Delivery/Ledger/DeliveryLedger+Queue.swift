@@ -56,8 +56,13 @@ public struct RetryPolicy: Sendable {
 /// Where claiming left off in one send. Pending recipients are claimed in id order, so the
 /// next one is found by walking the table's rowid order from here: an index of pending
 /// recipients would cost every claim one more page written to the WAL.
+///
+/// It also knows when a retry can next be due, so that most claims skip looking for one: only
+/// the send's own connections defer recipients (one send runs at a time), and they do it here.
 public struct ClaimCursor: Sendable {
     var lastClaimedID: Int64 = 0
+    /// No deferred recipient is due before this time; 0 until the ledger has been asked.
+    var retriesDue: Double = 0
 
     public init() {}
 }

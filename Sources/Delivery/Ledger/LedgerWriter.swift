@@ -78,8 +78,10 @@ final class LedgerWriter {
         do {
             var next: [NextStep] = []
             for step in steps {
-                if let (recipient, result) = step.previous {
-                    try record(result, for: recipient, policy: policy, now: now)
+                if let (recipient, result) = step.previous,
+                    let retryAt = try record(result, for: recipient, policy: policy, now: now)
+                {
+                    cursor.retriesDue = min(cursor.retriesDue, retryAt)
                 }
                 next.append(step.claimNext ? try claim(sendID: sendID, now: now, cursor: &cursor) : .finished)
             }
@@ -92,8 +94,16 @@ final class LedgerWriter {
     }
 
     private func claim(sendID: Int64, now: Double, cursor: inout ClaimCursor) throws -> NextStep {
+        var due: ClaimedRecipient?
+        if now >= cursor.retriesDue {
+            due = try claimDue.first(.real(now), .integer(sendID), read: Self.recipient(now: now))
+            if due == nil {
+                let next = try nextDue.first(.integer(sendID)) { $0.isNull(0) ? nil : $0.real(0) }
+                cursor.retriesDue = (next ?? nil) ?? .infinity
+            }
+        }
         let claimed =
-            try claimDue.first(.real(now), .integer(sendID), read: Self.recipient(now: now))
+            try due
             ?? claimPending.first(
                 .real(now), .integer(sendID), .integer(cursor.lastClaimedID), read: Self.recipient(now: now))
             // A recipient behind the cursor is pending again only when a message was never
@@ -102,8 +112,7 @@ final class LedgerWriter {
                 ? claimPending.first(.real(now), .integer(sendID), .integer(0), read: Self.recipient(now: now))
                 : nil)
         guard let claimed else {
-            let waiting = try nextDue.first(.integer(sendID)) { $0.isNull(0) ? nil : $0.real(0) } ?? nil
-            if let waiting { return .wait(until: waiting) }
+            if cursor.retriesDue.isFinite { return .wait(until: cursor.retriesDue) }
             // Only at the end of a send: others still in flight may yet be deferred.
             let inFlight = try anyInFlight.first(.integer(sendID)) { $0.integer(0) != 0 } ?? false
             return inFlight ? .wait(until: now + 0.05) : .finished
@@ -123,8 +132,9 @@ final class LedgerWriter {
         }
     }
 
+    /// Returns when the recipient is to be tried again, if it is.
     private func record(_ result: DeliveryResult, for recipient: ClaimedRecipient, policy: RetryPolicy, now: Double)
-        throws
+        throws -> Double?
     {
         let id = SQLiteValue.integer(recipient.id)
         switch result {
@@ -133,7 +143,7 @@ final class LedgerWriter {
             try markSent.run(.integer(code), .text(reply), .text(messageID), .real(now), id)
         case .unconfirmed(let reply):
             try markUncertain.run(id)
-            try record(.deferred(code: 0, reply: reply), for: recipient, policy: policy, now: now)
+            return try record(.deferred(code: 0, reply: reply), for: recipient, policy: policy, now: now)
         case .deferred(let code, let reply):
             let exhausted = recipient.attempts >= policy.maxAttempts || now - recipient.firstAttemptAt >= policy.maxAge
             if exhausted {
@@ -143,13 +153,17 @@ final class LedgerWriter {
             } else {
                 let delay = policy.retryAfter * pow(2, Double(recipient.attempts - 1))
                 try markDeferred.run(.integer(Int64(code)), .text(reply), .real(now + delay), id)
+                return now + delay
             }
         case .failed(let code, let reply):
             try markFailed.run(.integer(Int64(code)), .text(reply), id)
         case .suppressed:
             try markSuppressed.run(id)
         case .notAttempted:
+            // Back to pending, or deferred and due at once when it had been tried before.
             try putBack.run(id)
+            return recipient.attempts > 1 ? 0 : nil
         }
+        return nil
     }
 }
