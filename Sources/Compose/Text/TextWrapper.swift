@@ -10,36 +10,39 @@ public enum TextWrapper {
         TextLines.split(text).map { wrapLine($0, width: width) }.joined(separator: "\n")
     }
 
-    static func wrapLine(_ line: Substring, width: Int) -> String {
-        // A line of at most `width` bytes has at most `width` characters: most lines stop here.
-        guard line.utf8.count > width, line.count > width else { return String(line) }
+    /// Wraps one line (no line breaks in it). Sending re-wraps each subscriber's personal lines
+    /// with it, so it works on UTF-8 bytes: a space is one byte and never part of another
+    /// character, and a word's scalars are its bytes that do not continue a character.
+    public static func wrapLine(_ line: Substring, width: Int = width) -> String {
+        // A line of at most `width` bytes has at most `width` characters: most lines stop here;
+        // in an ASCII line a byte is a character, which spares counting them.
+        guard line.utf8.count > width, line.utf8.allSatisfy({ $0 < 0x80 }) || line.count > width else {
+            return String(line)
+        }
         let (prefix, hanging) = prefixes(of: line)
-        // Words split at spaces by scalar, and measured in scalars: a combining accent counts
-        // as a column, so a line may wrap a little early but never runs past the width.
-        let words = line.dropFirst(prefix.count).unicodeScalars
-            .split(separator: " ", omittingEmptySubsequences: true).map { Substring($0) }
-        var lines: [String] = []
-        var current = prefix
-        var currentLength = prefix.count
+        // Words are measured in scalars: a combining accent counts as a column, so a line may
+        // wrap a little early but never runs past the width. The prefix is the line's own start.
+        let words = Array(line.utf8.dropFirst(prefix.utf8.count))
+        var output = Array(prefix.utf8)
+        var currentLength = prefix.unicodeScalars.count
         var currentHasWord = false
-        for word in words {
-            let wordLength = word.unicodeScalars.count
+        for word in words.split(separator: 0x20, omittingEmptySubsequences: true) {
+            let wordLength = word.count { $0 & 0xC0 != 0x80 }
             if currentHasWord, currentLength + 1 + wordLength > width {
-                lines.append(current)
-                current = hanging
-                currentLength = hanging.count
+                output.append(0x0A)
+                output.append(contentsOf: hanging.utf8)
+                currentLength = hanging.unicodeScalars.count
                 currentHasWord = false
             }
             if currentHasWord {
-                current += " "
+                output.append(0x20)
                 currentLength += 1
             }
-            current += word
+            output.append(contentsOf: word)
             currentLength += wordLength
             currentHasWord = true
         }
-        lines.append(current)
-        return lines.joined(separator: "\n")
+        return String(decoding: output, as: UTF8.self)
     }
 
     /// The prefix of the first line and the one continuation lines get: `> > - ` continues as

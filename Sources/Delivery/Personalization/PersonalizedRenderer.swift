@@ -234,10 +234,10 @@ struct SlotTemplate {
                 let value = values[key] ?? ""
                 output += escaped ? HTMLText.escape(value) : value
             case .rewrapPoint:
+                // Only the line's own values can have made it long: wrap it alone.
                 let line = output[lineStart...]
-                // Bytes first: counting characters is slower, and never more than the bytes.
-                if line.utf8.count > TextWrapper.width, line.count > TextWrapper.width {
-                    let wrapped = TextWrapper.wrap(String(line))
+                if line.utf8.count > TextWrapper.width {
+                    let wrapped = TextWrapper.wrapLine(line)
                     output.removeSubrange(lineStart...)
                     output += wrapped
                 }
