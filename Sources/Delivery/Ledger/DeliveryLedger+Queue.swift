@@ -61,6 +61,9 @@ public struct RetryPolicy: Sendable {
 /// the send's own connections defer recipients (one send runs at a time), and they do it here.
 public struct ClaimCursor: Sendable {
     var lastClaimedID: Int64 = 0
+    /// The lowest recipient put back in the queue behind the cursor (a message never attempted
+    /// because the send stopped first), if any: claims look there before saying "done".
+    var putBack: Int64?
     /// No deferred recipient is due before this time; 0 until the ledger has been asked.
     var retriesDue: Double = 0
 

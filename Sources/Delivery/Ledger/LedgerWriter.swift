@@ -19,7 +19,7 @@ final class LedgerWriter {
     private let markDeferred: SQLiteStatement
     private let markFailed: SQLiteStatement
     private let markSuppressed: SQLiteStatement
-    private let putBack: SQLiteStatement
+    private let markNotAttempted: SQLiteStatement
     private let claimDue: SQLiteStatement
     private let claimPending: SQLiteStatement
     private let nextDue: SQLiteStatement
@@ -38,7 +38,7 @@ final class LedgerWriter {
         markFailed = try connection.prepare(
             "UPDATE recipient SET state = 'failed', reply_code = ?, reply = ? WHERE id = ?")
         markSuppressed = try connection.prepare("UPDATE recipient SET state = 'suppressed' WHERE id = ?")
-        putBack = try connection.prepare(
+        markNotAttempted = try connection.prepare(
             """
             UPDATE recipient SET attempts = attempts - 1, next_attempt_at = 0,
             state = CASE WHEN attempts - 1 = 0 THEN 'pending' ELSE 'deferred' END,
@@ -78,10 +78,8 @@ final class LedgerWriter {
         do {
             var next: [NextStep] = []
             for step in steps {
-                if let (recipient, result) = step.previous,
-                    let retryAt = try record(result, for: recipient, policy: policy, now: now)
-                {
-                    cursor.retriesDue = min(cursor.retriesDue, retryAt)
+                if let (recipient, result) = step.previous {
+                    try record(result, for: recipient, policy: policy, now: now, cursor: &cursor)
                 }
                 next.append(step.claimNext ? try claim(sendID: sendID, now: now, cursor: &cursor) : .finished)
             }
@@ -106,11 +104,7 @@ final class LedgerWriter {
             try due
             ?? claimPending.first(
                 .real(now), .integer(sendID), .integer(cursor.lastClaimedID), read: Self.recipient(now: now))
-            // A recipient behind the cursor is pending again only when a message was never
-            // attempted (the send stopped first): look from the start before saying "done".
-            ?? (cursor.lastClaimedID > 0
-                ? claimPending.first(.real(now), .integer(sendID), .integer(0), read: Self.recipient(now: now))
-                : nil)
+            ?? claimPutBack(sendID: sendID, now: now, cursor: &cursor)
         guard let claimed else {
             if cursor.retriesDue.isFinite { return .wait(until: cursor.retriesDue) }
             // Only at the end of a send: others still in flight may yet be deferred.
@@ -119,6 +113,15 @@ final class LedgerWriter {
         }
         cursor.lastClaimedID = max(cursor.lastClaimedID, claimed.id)
         return .send(claimed)
+    }
+
+    /// The first recipient put back behind the cursor, if any is left.
+    private func claimPutBack(sendID: Int64, now: Double, cursor: inout ClaimCursor) throws -> ClaimedRecipient? {
+        guard let putBack = cursor.putBack else { return nil }
+        let claimed = try claimPending.first(
+            .real(now), .integer(sendID), .integer(putBack - 1), read: Self.recipient(now: now))
+        if claimed == nil { cursor.putBack = nil }
+        return claimed
     }
 
     private static func recipient(now: Double) -> (SQLiteStatement.Row) -> ClaimedRecipient {
@@ -132,10 +135,11 @@ final class LedgerWriter {
         }
     }
 
-    /// Returns when the recipient is to be tried again, if it is.
-    private func record(_ result: DeliveryResult, for recipient: ClaimedRecipient, policy: RetryPolicy, now: Double)
-        throws -> Double?
-    {
+    /// Tells `cursor` when a deferred recipient is due and where one was put back.
+    private func record(
+        _ result: DeliveryResult, for recipient: ClaimedRecipient, policy: RetryPolicy, now: Double,
+        cursor: inout ClaimCursor
+    ) throws {
         let id = SQLiteValue.integer(recipient.id)
         switch result {
         case .sent(let reply, let messageID):
@@ -143,7 +147,7 @@ final class LedgerWriter {
             try markSent.run(.integer(code), .text(reply), .text(messageID), .real(now), id)
         case .unconfirmed(let reply):
             try markUncertain.run(id)
-            return try record(.deferred(code: 0, reply: reply), for: recipient, policy: policy, now: now)
+            try record(.deferred(code: 0, reply: reply), for: recipient, policy: policy, now: now, cursor: &cursor)
         case .deferred(let code, let reply):
             let exhausted = recipient.attempts >= policy.maxAttempts || now - recipient.firstAttemptAt >= policy.maxAge
             if exhausted {
@@ -153,7 +157,7 @@ final class LedgerWriter {
             } else {
                 let delay = policy.retryAfter * pow(2, Double(recipient.attempts - 1))
                 try markDeferred.run(.integer(Int64(code)), .text(reply), .real(now + delay), id)
-                return now + delay
+                cursor.retriesDue = min(cursor.retriesDue, now + delay)
             }
         case .failed(let code, let reply):
             try markFailed.run(.integer(Int64(code)), .text(reply), id)
@@ -161,9 +165,12 @@ final class LedgerWriter {
             try markSuppressed.run(id)
         case .notAttempted:
             // Back to pending, or deferred and due at once when it had been tried before.
-            try putBack.run(id)
-            return recipient.attempts > 1 ? 0 : nil
+            try markNotAttempted.run(id)
+            if recipient.attempts > 1 {
+                cursor.retriesDue = 0
+            } else {
+                cursor.putBack = min(cursor.putBack ?? recipient.id, recipient.id)
+            }
         }
-        return nil
     }
 }
