@@ -73,6 +73,53 @@ import Testing
         #expect(try ledger.status(of: record).counts[.sent] == 3)
     }
 
+    @Test func aResumedRunClaimsWhatAnEarlierRunPutBackAfterADueRetry() throws {
+        let ledger = try ledger()
+        let record = try send(ledger, (1...6).map { "r\($0)@example.org" })
+        // The first run: r1 is put back unsent (the run stopped), r2 is deferred until 110.
+        let first = try LedgerWriter(path: ledger.path)
+        var cursor = ClaimCursor()
+        func step(
+            _ writer: LedgerWriter, _ previous: (ClaimedRecipient, DeliveryResult)?, at now: Double,
+            claimNext: Bool = true
+        ) throws -> ClaimedRecipient? {
+            let next = try writer.advance(
+                sendID: record.id, steps: [(previous, claimNext)], policy: policy, now: now, cursor: &cursor)[0]
+            if case .send(let recipient) = next { return recipient }
+            return nil
+        }
+        let r1 = try #require(try step(first, nil, at: 100))
+        let r2 = try #require(try step(first, nil, at: 100))
+        _ = try step(first, (r1, .notAttempted), at: 100, claimNext: false)
+        _ = try step(first, (r2, .deferred(code: 451, reply: "451 later")), at: 100, claimNext: false)
+        // The next run, after the retry is due: everyone is claimed, the retry first.
+        let second = try LedgerWriter(path: ledger.path)
+        cursor = ClaimCursor()
+        var claimed: [String] = []
+        var previous: (ClaimedRecipient, DeliveryResult)?
+        while let recipient = try step(second, previous, at: 200) {
+            claimed.append(recipient.address)
+            previous = (recipient, .sent(reply: "250 ok", messageID: "<\(recipient.id)@x>"))
+        }
+        #expect(
+            claimed == [
+                "r2@example.org", "r1@example.org", "r3@example.org", "r4@example.org", "r5@example.org",
+                "r6@example.org",
+            ])
+        #expect(try ledger.status(of: record).counts[.sent] == 6)
+    }
+
+    @Test func aListWithMoreAttributesThanSQLiteFunctionArgumentsIsFrozen() throws {
+        let ledger = try ledger()
+        let attributes = Dictionary(uniqueKeysWithValues: (1...80).map { ("column\($0)", "value \($0)") })
+        let subscriber = Subscriber(address: try EmailAddress("wide@example.org"), name: nil, attributes: attributes)
+        let record = try ledger.createSend(issue: 3, list: "main", now: Date(timeIntervalSince1970: 0)) { insert in
+            try insert(subscriber)
+        }
+        let recipient = try #require(try claim(ledger, record, now: 1))
+        #expect(recipient.attributes == attributes)
+    }
+
     @Test func aRetryDeferredDuringTheSendIsClaimedWhenDue() throws {
         let ledger = try ledger()
         let record = try send(ledger, ["a@example.org", "b@example.org", "c@example.org", "d@example.org"])

@@ -151,22 +151,34 @@ extension DeliveryLedger {
             let sendID = database.lastInsertedRowID
             // The attributes become a JSON object in SQLite (json_object), far quicker than
             // Foundation's serializer for a list of a million; one statement per attribute count.
+            // SQLite before 3.48 takes at most 127 arguments: wider lists use the serializer.
+            let maximumPairs = 63
             var inserts: [Int: Statement] = [:]
+            func insert(pairs: Int) throws -> Statement {
+                if let statement = inserts[pairs] { return statement }
+                let attributes =
+                    pairs > maximumPairs
+                    ? "?" : "json_object(\(Array(repeating: "?, ?", count: pairs).joined(separator: ", ")))"
+                let statement = try database.makeStatement(
+                    sql: """
+                        INSERT OR IGNORE INTO recipient (send_id, email, email_key, name, attributes, state)
+                        VALUES (?, ?, ?, ?, \(attributes), 'pending')
+                        """)
+                inserts[pairs] = statement
+                return statement
+            }
             try audience { subscriber in
                 let keys = subscriber.attributes.keys.sorted()
-                let insert =
-                    try inserts[keys.count]
-                    ?? database.makeStatement(
-                        sql: """
-                            INSERT OR IGNORE INTO recipient (send_id, email, email_key, name, attributes, state)
-                            VALUES (?, ?, ?, ?, json_object(\(Array(repeating: "?, ?", count: keys.count).joined(separator: ", "))), 'pending')
-                            """)
-                inserts[keys.count] = insert
                 var arguments: [(any DatabaseValueConvertible)?] = [
                     sendID, subscriber.address.description, subscriber.address.key, subscriber.name,
                 ]
-                for key in keys { arguments += [key, subscriber.attributes[key]] }
-                try insert.execute(arguments: StatementArguments(arguments))
+                if keys.count > maximumPairs {
+                    let json = try JSONSerialization.data(withJSONObject: subscriber.attributes, options: [.sortedKeys])
+                    arguments.append(String(decoding: json, as: UTF8.self))
+                } else {
+                    for key in keys { arguments += [key, subscriber.attributes[key]] }
+                }
+                try insert(pairs: keys.count).execute(arguments: StatementArguments(arguments))
             }
             let count =
                 try Int.fetchOne(database, sql: "SELECT COUNT(*) FROM recipient WHERE send_id = ?", arguments: [sendID])

@@ -24,6 +24,8 @@ final class LedgerWriter {
     private let claimPending: SQLiteStatement
     private let nextDue: SQLiteStatement
     private let anyInFlight: SQLiteStatement
+    private let firstID: SQLiteStatement
+    private let lastID: SQLiteStatement
 
     init(path: URL) throws {
         connection = try SQLiteConnection(path: path.path)
@@ -63,6 +65,10 @@ final class LedgerWriter {
             """)
         nextDue = try connection.prepare(
             "SELECT MIN(next_attempt_at) FROM recipient WHERE send_id = ? AND state = 'deferred'")
+        // Just before the send's first recipient (once a run, through the send_id index), and
+        // the table's last row (the end of its rowid tree): no recipient of this send is after it.
+        firstID = try connection.prepare("SELECT COALESCE(MIN(id) - 1, 0) FROM recipient WHERE send_id = ?")
+        lastID = try connection.prepare("SELECT COALESCE(MAX(id), 0) FROM recipient")
         anyInFlight = try connection.prepare(
             "SELECT EXISTS (SELECT 1 FROM recipient WHERE send_id = ? AND state = 'sending')")
     }
@@ -74,6 +80,8 @@ final class LedgerWriter {
         sendID: Int64, steps: [(previous: (ClaimedRecipient, DeliveryResult)?, claimNext: Bool)], policy: RetryPolicy,
         now: Double, cursor: inout ClaimCursor
     ) throws -> [NextStep] {
+        // The cursor must not run ahead of what a rolled-back transaction left in the ledger.
+        let saved = cursor
         try begin.run()
         do {
             var next: [NextStep] = []
@@ -87,6 +95,7 @@ final class LedgerWriter {
             return next
         } catch {
             try? rollback.run()
+            cursor = saved
             throw error
         }
     }
@@ -101,9 +110,7 @@ final class LedgerWriter {
             }
         }
         let claimed =
-            try due
-            ?? claimPending.first(
-                .real(now), .integer(sendID), .integer(cursor.lastClaimedID), read: Self.recipient(now: now))
+            try due ?? claimAhead(sendID: sendID, now: now, cursor: &cursor)
             ?? claimPutBack(sendID: sendID, now: now, cursor: &cursor)
         guard let claimed else {
             if cursor.retriesDue.isFinite { return .wait(until: cursor.retriesDue) }
@@ -111,8 +118,17 @@ final class LedgerWriter {
             let inFlight = try anyInFlight.first(.integer(sendID)) { $0.integer(0) != 0 } ?? false
             return inFlight ? .wait(until: now + 0.05) : .finished
         }
-        cursor.lastClaimedID = max(cursor.lastClaimedID, claimed.id)
         return .send(claimed)
+    }
+
+    /// The next pending recipient ahead of the cursor, which moves to it; when there is none,
+    /// the cursor moves to the send's last recipient, so that later claims do not walk again.
+    private func claimAhead(sendID: Int64, now: Double, cursor: inout ClaimCursor) throws -> ClaimedRecipient? {
+        let position = try cursor.position ?? (firstID.first(.integer(sendID)) { $0.integer(0) } ?? 0)
+        let claimed = try claimPending.first(
+            .real(now), .integer(sendID), .integer(position), read: Self.recipient(now: now))
+        cursor.position = try claimed?.id ?? lastID.first { $0.integer(0) } ?? position
+        return claimed
     }
 
     /// The first recipient put back behind the cursor, if any is left.
@@ -120,7 +136,7 @@ final class LedgerWriter {
         guard let putBack = cursor.putBack else { return nil }
         let claimed = try claimPending.first(
             .real(now), .integer(sendID), .integer(putBack - 1), read: Self.recipient(now: now))
-        if claimed == nil { cursor.putBack = nil }
+        cursor.putBack = claimed.map { $0.id + 1 }
         return claimed
     }
 

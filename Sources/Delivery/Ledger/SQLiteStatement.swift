@@ -95,13 +95,18 @@ final class SQLiteStatement {
     }
 
     private func start(_ values: [SQLiteValue]) throws {
+        precondition(Int(sqlite3_bind_parameter_count(handle)) == values.count, "wrong argument count for \(sql)")
         for (offset, value) in values.enumerated() {
             let index = Int32(offset + 1)
             let status =
                 switch value {
                 case .integer(let number): sqlite3_bind_int64(handle, index, number)
                 case .real(let number): sqlite3_bind_double(handle, index, number)
-                case .text(let text): sqlite3_bind_text(handle, index, text, -1, Self.transient)
+                // With the byte count, so that a NUL inside a relay's reply does not cut it.
+                case .text(let text):
+                    text.utf8CString.withUnsafeBufferPointer {
+                        sqlite3_bind_text(handle, index, $0.baseAddress, Int32($0.count - 1), Self.transient)
+                    }
                 }
             guard status == SQLITE_OK else { throw connection.error(status, doing: "binding \(sql)") }
         }
@@ -115,7 +120,9 @@ final class SQLiteStatement {
         func integer(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
         func real(_ column: Int32) -> Double { sqlite3_column_double(handle, column) }
         func text(_ column: Int32) -> String? {
-            sqlite3_column_text(handle, column).map { String(cString: $0) }
+            guard let bytes = sqlite3_column_text(handle, column) else { return nil }
+            let count = Int(sqlite3_column_bytes(handle, column))
+            return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
         }
     }
 }

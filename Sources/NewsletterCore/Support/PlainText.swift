@@ -8,8 +8,9 @@ extension String {
         utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
     }
 
-    /// The text without spaces and tabs at either end. Foundation's trimming runs only when an
-    /// end is whitespace or not ASCII, which is rare.
+    /// The text without whitespace at either end, as Foundation's `.whitespaces` has it (spaces,
+    /// tabs and the other Unicode spaces; `trimmingSpaces` takes only spaces and tabs). The
+    /// Foundation call runs only when an end is whitespace or not ASCII, which is rare.
     public func trimmingWhitespace() -> String {
         guard let first = utf8.first, let last = utf8.last else { return self }
         func isPlain(_ byte: UInt8) -> Bool { byte > 0x20 && byte < 0x7F }
