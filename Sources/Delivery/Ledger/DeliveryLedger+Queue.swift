@@ -120,6 +120,18 @@ public struct SendStatus: Sendable {
 }
 
 extension DeliveryLedger {
+    /// How many recipients of a send still wait for an outcome: `status(of:).remaining` in one
+    /// scan of the recipients instead of four.
+    public func remaining(sendID: Int64) throws -> Int {
+        try database.read { database in
+            try Int.fetchOne(
+                database,
+                sql:
+                    "SELECT COUNT(*) FROM recipient WHERE send_id = ? AND state IN ('pending', 'deferred', 'sending')",
+                arguments: [sendID]) ?? 0
+        }
+    }
+
     public func status(of send: SendRecord) throws -> SendStatus {
         try database.read { database in
             var counts: [RecipientState: Int] = [:]

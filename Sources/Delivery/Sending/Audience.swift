@@ -2,7 +2,7 @@ import Foundation
 import NewsletterCore
 
 /// The audience of a send: the list without suppressed addresses; repeats are dropped by the ledger.
-struct Audience {
+struct Audience: Sendable {
     let list: SubscriberList
     let suppressed: Set<String>
 

@@ -90,7 +90,7 @@ public final class BatchSender: Sendable {
         let (send, resumed) = try openSend(reporter: reporter)
         let recovered = try ledger.recoverInFlight(sendID: send.id)
         let start = Date()
-        let remainingAtStart = try ledger.status(of: send).remaining
+        let remainingAtStart = try ledger.remaining(sendID: send.id)
         reporter.started(send, resumed: resumed, recoveredInFlight: recovered, remaining: remainingAtStart)
 
         let suppressionList = SuppressionList(workspace: workspace)
@@ -132,9 +132,9 @@ public final class BatchSender: Sendable {
                 elapsed: Date().timeIntervalSince(start))
         }
         if let error = failures.first { throw error }
-        let status = try ledger.status(of: send)
-        reporter.progress(control.snapshot, remaining: status.remaining, elapsed: Date().timeIntervalSince(start))
-        if status.remaining == 0 {
+        let remaining = try ledger.remaining(sendID: send.id)
+        reporter.progress(control.snapshot, remaining: remaining, elapsed: Date().timeIntervalSince(start))
+        if remaining == 0 {
             try ledger.markCompleted(sendID: send.id, at: Date())
             try IssueFreezer.freeze(
                 prepared.issue, composer: prepared.composer, workspace: workspace, sentAt: Date(),
@@ -156,7 +156,7 @@ public final class BatchSender: Sendable {
         let audience = try Audience(workspace: prepared.workspace, list: request.list)
         var reading: (report: SubscriberList.Report, suppressedCount: Int)?
         let send = try ledger.createSend(issue: issue, list: request.list, now: Date()) { insert in
-            reading = try audience.readEach { try insert($0) }
+            reading = try ReadAhead.run(producing: { emit in try audience.readEach(emit) }, consuming: insert)
         }
         if let (report, suppressed) = reading {
             // The ledger dropped repeated addresses as it froze the audience.

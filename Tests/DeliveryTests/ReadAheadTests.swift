@@ -1,0 +1,51 @@
+import Foundation
+import Synchronization
+import Testing
+
+@testable import Delivery
+
+@Suite struct ReadAheadTests {
+    struct Stop: Error, Equatable {}
+
+    @Test func handsOverEverythingInOrderAndTheProducersResult() throws {
+        var seen: [Int] = []
+        let total = try ReadAhead<Int, Int>.run(chunkSize: 7, capacity: 2) { emit in
+            for number in 0..<10_000 { try emit(number) }
+            return 10_000
+        } consuming: {
+            seen.append($0)
+        }
+        #expect(total == 10_000)
+        #expect(seen == Array(0..<10_000))
+    }
+
+    @Test func aProducerErrorReachesTheConsumerAfterWhatCameBefore() throws {
+        var seen: [Int] = []
+        #expect(throws: Stop()) {
+            try ReadAhead<Int, Void>.run(chunkSize: 10, capacity: 2) { emit in
+                for number in 0..<25 { try emit(number) }
+                throw Stop()
+            } consuming: {
+                seen.append($0)
+            }
+        }
+        // The last, partial chunk is not handed over once the producer failed.
+        #expect(seen == Array(0..<20))
+    }
+
+    @Test func aConsumerErrorStopsTheProducer() throws {
+        let produced = Atomic<Int>(0)
+        #expect(throws: Stop()) {
+            try ReadAhead<Int, Void>.run(chunkSize: 10, capacity: 2) { emit in
+                for number in 0..<1_000_000 {
+                    try emit(number)
+                    produced.add(1, ordering: .relaxed)
+                }
+            } consuming: { number in
+                if number == 15 { throw Stop() }
+            }
+        }
+        // The producer may run ahead by the chunks the queue holds, never through the list.
+        #expect(produced.load(ordering: .relaxed) < 100)
+    }
+}
