@@ -37,6 +37,33 @@ import Testing
         return nil
     }
 
+    /// One run of a send as `LedgerQueue` drives it: one writer, one cursor across the steps.
+    final class Run {
+        let writer: LedgerWriter
+        let record: SendRecord
+        let policy: RetryPolicy
+        var cursor = ClaimCursor()
+
+        init(_ ledger: DeliveryLedger, _ record: SendRecord, policy: RetryPolicy) throws {
+            writer = try LedgerWriter(path: ledger.path)
+            self.record = record
+            self.policy = policy
+        }
+
+        func step(_ previous: (ClaimedRecipient, DeliveryResult)?, at now: Double, claimNext: Bool = true) throws
+            -> NextStep
+        {
+            try writer.advance(
+                sendID: record.id, steps: [(previous, claimNext)], policy: policy, now: now, cursor: &cursor)[0]
+        }
+
+        /// The recipient the step claims, nil when it says to wait or that the send is done.
+        func claim(_ previous: (ClaimedRecipient, DeliveryResult)?, at now: Double) throws -> ClaimedRecipient? {
+            if case .send(let recipient) = try step(previous, at: now) { return recipient }
+            return nil
+        }
+    }
+
     @Test func freezesTheAudienceWithoutRepeats() throws {
         let ledger = try ledger()
         let record = try send(ledger, ["a@example.org", "b@example.org", "A@EXAMPLE.org"])
@@ -50,26 +77,18 @@ import Testing
     @Test func aRecipientPutBackBehindTheCursorIsStillClaimed() throws {
         let ledger = try ledger()
         let record = try send(ledger, ["a@example.org", "b@example.org", "c@example.org"])
-        let writer = try LedgerWriter(path: ledger.path)
-        var cursor = ClaimCursor()
-        func step(_ previous: (ClaimedRecipient, DeliveryResult)?) throws -> NextStep {
-            try writer.advance(sendID: record.id, steps: [(previous, true)], policy: policy, now: 1, cursor: &cursor)[0]
-        }
-        func claimed(_ step: NextStep) throws -> ClaimedRecipient {
-            guard case .send(let recipient) = step else { throw NewsletterError("expected a claim, got \(step)") }
-            return recipient
-        }
-        let a = try claimed(try step(nil))
-        let b = try claimed(try step(nil))
+        let run = try Run(ledger, record, policy: policy)
+        let a = try #require(try run.claim(nil, at: 1))
+        let b = try #require(try run.claim(nil, at: 1))
         // `a` goes back unsent (as when a send stops before its message goes out): the cursor
         // has passed it, and it must still be claimed before the send can finish.
-        let c = try claimed(try step((a, .notAttempted)))
+        let c = try #require(try run.claim((a, .notAttempted), at: 1))
         #expect([a.address, b.address, c.address] == ["a@example.org", "b@example.org", "c@example.org"])
-        let again = try claimed(try step((b, .sent(reply: "250 ok", messageID: "<b@x>"))))
+        let again = try #require(try run.claim((b, .sent(reply: "250 ok", messageID: "<b@x>")), at: 1))
         #expect(again.address == "a@example.org")
         #expect(again.attempts == 1)
-        #expect(try step((c, .sent(reply: "250 ok", messageID: "<c@x>"))) == .wait(until: 1.05))
-        #expect(try step((again, .sent(reply: "250 ok", messageID: "<a@x>"))) == .finished)
+        #expect(try run.step((c, .sent(reply: "250 ok", messageID: "<c@x>")), at: 1) == .wait(until: 1.05))
+        #expect(try run.step((again, .sent(reply: "250 ok", messageID: "<a@x>")), at: 1) == .finished)
         #expect(try ledger.status(of: record).counts[.sent] == 3)
     }
 
@@ -77,27 +96,16 @@ import Testing
         let ledger = try ledger()
         let record = try send(ledger, (1...6).map { "r\($0)@example.org" })
         // The first run: r1 is put back unsent (the run stopped), r2 is deferred until 110.
-        let first = try LedgerWriter(path: ledger.path)
-        var cursor = ClaimCursor()
-        func step(
-            _ writer: LedgerWriter, _ previous: (ClaimedRecipient, DeliveryResult)?, at now: Double,
-            claimNext: Bool = true
-        ) throws -> ClaimedRecipient? {
-            let next = try writer.advance(
-                sendID: record.id, steps: [(previous, claimNext)], policy: policy, now: now, cursor: &cursor)[0]
-            if case .send(let recipient) = next { return recipient }
-            return nil
-        }
-        let r1 = try #require(try step(first, nil, at: 100))
-        let r2 = try #require(try step(first, nil, at: 100))
-        _ = try step(first, (r1, .notAttempted), at: 100, claimNext: false)
-        _ = try step(first, (r2, .deferred(code: 451, reply: "451 later")), at: 100, claimNext: false)
+        let first = try Run(ledger, record, policy: policy)
+        let r1 = try #require(try first.claim(nil, at: 100))
+        let r2 = try #require(try first.claim(nil, at: 100))
+        _ = try first.step((r1, .notAttempted), at: 100, claimNext: false)
+        _ = try first.step((r2, .deferred(code: 451, reply: "451 later")), at: 100, claimNext: false)
         // The next run, after the retry is due: everyone is claimed, the retry first.
-        let second = try LedgerWriter(path: ledger.path)
-        cursor = ClaimCursor()
+        let second = try Run(ledger, record, policy: policy)
         var claimed: [String] = []
         var previous: (ClaimedRecipient, DeliveryResult)?
-        while let recipient = try step(second, previous, at: 200) {
+        while let recipient = try second.claim(previous, at: 200) {
             claimed.append(recipient.address)
             previous = (recipient, .sent(reply: "250 ok", messageID: "<\(recipient.id)@x>"))
         }
@@ -123,20 +131,13 @@ import Testing
     @Test func aRetryDeferredDuringTheSendIsClaimedWhenDue() throws {
         let ledger = try ledger()
         let record = try send(ledger, ["a@example.org", "b@example.org", "c@example.org", "d@example.org"])
-        let writer = try LedgerWriter(path: ledger.path)
-        var cursor = ClaimCursor()
-        func step(_ previous: (ClaimedRecipient, DeliveryResult)?, at now: Double) throws -> ClaimedRecipient? {
-            let next = try writer.advance(
-                sendID: record.id, steps: [(previous, true)], policy: policy, now: now, cursor: &cursor)[0]
-            if case .send(let recipient) = next { return recipient }
-            return nil
-        }
-        let a = try #require(try step(nil, at: 100))
+        let run = try Run(ledger, record, policy: policy)
+        let a = try #require(try run.claim(nil, at: 100))
         // `a` is deferred until 110: until then the pending ones come first, then `a` before `d`.
-        let b = try #require(try step((a, .deferred(code: 451, reply: "451 later")), at: 100))
-        let c = try #require(try step((b, .sent(reply: "250 ok", messageID: "<b@x>")), at: 105))
-        let again = try #require(try step((c, .sent(reply: "250 ok", messageID: "<c@x>")), at: 110))
-        let d = try #require(try step((again, .sent(reply: "250 ok", messageID: "<a@x>")), at: 110))
+        let b = try #require(try run.claim((a, .deferred(code: 451, reply: "451 later")), at: 100))
+        let c = try #require(try run.claim((b, .sent(reply: "250 ok", messageID: "<b@x>")), at: 105))
+        let again = try #require(try run.claim((c, .sent(reply: "250 ok", messageID: "<c@x>")), at: 110))
+        let d = try #require(try run.claim((again, .sent(reply: "250 ok", messageID: "<a@x>")), at: 110))
         #expect(
             [b.address, c.address, again.address, d.address] == [
                 "b@example.org", "c@example.org", "a@example.org", "d@example.org",

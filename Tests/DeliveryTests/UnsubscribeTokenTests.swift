@@ -18,7 +18,7 @@ import Testing
         let token = UnsubscribeToken(list: "main", address: "agnes.banfi@example.org").encoded(with: secret)
         let other = try UnsubscribeSecret(bytes: Data("another secret of thirty-two b..".utf8))
         let forgedPayload =
-            Base64URL.encode(Data("main\nvictim@example.org".utf8)) + "." + token.split(separator: ".")[1]
+            Base64URL.encode(Array("main\nvictim@example.org".utf8)) + "." + token.split(separator: ".")[1]
         for bad in [
             String(token.dropLast()), String(token.dropLast(10)), forgedPayload, token + "x", "", ".", "a.b",
             token.replacingOccurrences(of: ".", with: ""),

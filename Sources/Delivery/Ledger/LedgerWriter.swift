@@ -190,3 +190,21 @@ final class LedgerWriter {
         }
     }
 }
+
+/// Where claiming left off in one run of a send. Pending recipients are claimed in id order,
+/// so the next one is found by walking the table's rowid order from here: an index of pending
+/// recipients would cost every claim one more page written to the WAL. Behind the cursor no
+/// recipient is pending, except those put back during this run (`putBack`), which are claimed
+/// once nothing is left ahead.
+///
+/// It also knows when a retry can next be due, so that most claims skip looking for one: only
+/// the send's own connections defer recipients (one send runs at a time), and they do it here.
+struct ClaimCursor {
+    /// `nil` until the first claim sets it just before the send's first recipient.
+    var position: Int64?
+    /// The lowest recipient put back in the queue behind the cursor (a message never attempted
+    /// because the send stopped first), if any.
+    var putBack: Int64?
+    /// No deferred recipient is due before this time; 0 until the ledger has been asked.
+    var retriesDue: Double = 0
+}

@@ -103,10 +103,6 @@ enum Base64URL {
 
     /// Base64 with the URL-safe alphabet and no padding (RFC 4648, section 5). Every message
     /// carries a token, so this does not go through Foundation's string replacing.
-    static func encode(_ data: Data) -> String {
-        encode(Array(data))
-    }
-
     static func encode(_ data: [UInt8]) -> String {
         var output: [UInt8] = []
         output.reserveCapacity((data.count + 2) / 3 * 4)
