@@ -29,10 +29,10 @@ import Testing
     )
         throws -> ClaimedRecipient?
     {
-        if case .send(let recipient) = try ledger.advance(
+        if case .send(let batch) = try ledger.advance(
             sendID: send.id, finishing: previous, policy: policy, now: now)
         {
-            return recipient
+            return batch.first
         }
         return nil
     }
@@ -53,13 +53,14 @@ import Testing
         func step(_ previous: (ClaimedRecipient, DeliveryResult)?, at now: Double, claimNext: Bool = true) throws
             -> NextStep
         {
-            try writer.advance(
-                sendID: record.id, steps: [(previous, claimNext)], policy: policy, now: now, cursor: &cursor)[0]
+            try writer.fold(
+                [.step(previous, at: now, claimNext: claimNext)], sendID: record.id, policy: policy, now: now,
+                cursor: &cursor)[0]
         }
 
         /// The recipient the step claims, nil when it says to wait or that the send is done.
         func claim(_ previous: (ClaimedRecipient, DeliveryResult)?, at now: Double) throws -> ClaimedRecipient? {
-            if case .send(let recipient) = try step(previous, at: now) { return recipient }
+            if case .send(let batch) = try step(previous, at: now) { return batch.first }
             return nil
         }
     }
@@ -171,17 +172,61 @@ import Testing
         #expect(status.failures.first?.reply == "gave up after 3 attempts: 451 again")
     }
 
-    @Test func inFlightMessagesOfADeadRunAreRetriedAndUncertain() throws {
+    /// Claims `count` recipients for connection `slot`, as a fold of its batch does.
+    func claimBatch(_ run: Run, _ count: Int, at now: Double) throws -> [ClaimedRecipient] {
+        let step = try run.writer.fold(
+            [.init(outcomes: [], journal: nil, claim: count)], sendID: run.record.id, policy: policy, now: now,
+            cursor: &run.cursor)[0]
+        guard case .send(let batch) = step else { return [] }
+        return batch
+    }
+
+    @Test func aDeadRunsJournalsAreTakenInAndItsMessagesInFlightAreUncertain() throws {
         let ledger = try ledger()
-        let record = try send(ledger, ["a@example.org", "b@example.org", "c@example.org"])
-        let a = try #require(try claim(ledger, record, now: 1))
-        _ = try #require(try claim(ledger, record, now: 1, finishing: (a, .sent(reply: "250 ok", messageID: "<1@x>"))))
-        // The process dies here, with b "sending".
-        #expect(try ledger.recoverInFlight(sendID: record.id) == 1)
+        let addresses = ["a", "b", "c", "d", "e"].map { "\($0)@example.org" }
+        let record = try send(ledger, addresses)
+        let run = try Run(ledger, record, policy: policy)
+        let first = try claimBatch(run, 3, at: 1)
+        #expect(first.map(\.address) == Array(addresses.prefix(3)))
+        // Connection 0 mails a, and dies while mailing b; connection 1 claimed d and e and
+        // died before its journal was written.
+        let journal = try BatchJournal(
+            folder: ledger.journalFolder, name: .init(sendID: record.id, slot: 0, epoch: 1),
+            claimed: first.map(\.id))
+        try journal.append(.init(id: first[0].id, at: 2, result: .sent(reply: "250 ok", messageID: "<1@x>")))
+        #expect(try claimBatch(run, 2, at: 1).count == 2)
+        #expect(try ledger.recover(sendID: record.id, policy: policy) == 1)
+
         let status = try ledger.status(of: record)
         #expect(status.uncertain == ["b@example.org"])
-        #expect(status.counts[.sent] == 1 && status.counts[.deferred] == 1 && status.counts[.pending] == 1)
-        #expect(try claim(ledger, record, now: 2)?.address == "b@example.org")
+        #expect(status.counts[.sent] == 1 && status.counts[.deferred] == 1 && status.counts[.pending] == 3)
+        #expect(status.counts[.sending] == nil)
+        #expect(try ledger.sentTimes(since: Date(timeIntervalSince1970: 0)) == [2])
+        #expect(!FileManager.default.fileExists(atPath: journal.url.path), "a journal taken in is deleted")
+        // The uncertain one first, then the untried ones, none of them counted as tried.
+        let next = try Run(ledger, record, policy: policy)
+        let resumed = try claimBatch(next, 5, at: 3)
+        #expect(resumed.map(\.address) == ["b", "c", "d", "e"].map { "\($0)@example.org" })
+        #expect(resumed.map(\.attempts) == [2, 1, 1, 1])
+    }
+
+    @Test func aJournalTheLedgerAlreadyFoldedChangesNothing() throws {
+        let ledger = try ledger()
+        let record = try send(ledger, ["a@example.org", "b@example.org"])
+        let run = try Run(ledger, record, policy: policy)
+        let batch = try claimBatch(run, 2, at: 1)
+        let name = BatchJournal.Name(sendID: record.id, slot: 0, epoch: 4)
+        let journal = try BatchJournal(folder: ledger.journalFolder, name: name, claimed: batch.map(\.id))
+        let deferred = BatchJournal.Outcome(id: batch[0].id, at: 2, result: .deferred(code: 451, reply: "451 later"))
+        try journal.append(deferred)
+        // Folded, then killed before the journal was deleted: a stays deferred, not uncertain,
+        // and b, claimed but never tried, goes back untried.
+        _ = try run.writer.fold(
+            [.init(outcomes: [(batch[0], deferred)], journal: name, claim: 0)], sendID: record.id, policy: policy,
+            now: 2, cursor: &run.cursor)
+        #expect(try ledger.recover(sendID: record.id, policy: policy) == 0)
+        let status = try ledger.status(of: record)
+        #expect(status.counts[.deferred] == 1 && status.counts[.pending] == 1 && status.uncertain.isEmpty)
     }
 
     @Test func anUnconfirmedMessageIsRetriedAndUncertain() throws {

@@ -29,7 +29,8 @@ public enum DeliveryResult: Sendable, Equatable {
 
 /// What a connection should do next.
 public enum NextStep: Sendable, Equatable {
-    case send(ClaimedRecipient)
+    /// Mail these recipients, in this order.
+    case send([ClaimedRecipient])
     /// Nothing is due now; deferred messages are due at this time (or others are in flight).
     case wait(until: Double)
     /// Every recipient has an outcome.
@@ -63,8 +64,9 @@ extension DeliveryLedger {
         claimNext: Bool = true
     ) throws -> NextStep {
         var cursor = ClaimCursor()
-        return try LedgerWriter(path: path).advance(
-            sendID: sendID, steps: [(previous, claimNext)], policy: policy, now: now, cursor: &cursor)[0]
+        return try LedgerWriter(path: path).fold(
+            [.step(previous, at: now, claimNext: claimNext)], sendID: sendID, policy: policy, now: now,
+            cursor: &cursor)[0]
     }
 
     /// Marks every still-queued recipient whose address is now suppressed; returns how many.

@@ -6,13 +6,17 @@ public import NewsletterCore
 ///
 /// A send freezes its audience (the list, less suppressed and repeated addresses) when it
 /// starts. Each recipient then moves pending → sending → sent, deferred (retried with
-/// exponential backoff) or failed. "sending" is written *before* the message goes to the relay
-/// and replaced after the reply: a recipient still "sending" when a send starts was in flight
-/// when the last run died, so it is retried and reported as uncertain (it may have arrived).
-/// At most one recipient per connection is ever in that state.
+/// exponential backoff) or failed. "sending" means claimed by a connection, a batch at a time,
+/// *before* any of the batch goes to the relay; each outcome is written to the connection's
+/// `BatchJournal` before its next message, and the journal is folded into the ledger when the
+/// batch is done. When a run dies, the next one (`recover`) takes the journals in: the first
+/// recipient of a batch without an outcome may have been in flight, so it is retried and
+/// reported as uncertain (it may have arrived): at most one per connection.
 public final class DeliveryLedger: Sendable {
     let database: DatabaseQueue
     let path: URL
+    /// Where the connections of a send keep their `BatchJournal`s.
+    var journalFolder: URL { path.deletingLastPathComponent().appending(path: "journal") }
 
     public static let fileName = "state.sqlite"
 
@@ -93,6 +97,19 @@ public final class DeliveryLedger: Sendable {
             // Pending recipients are claimed in id order from a cursor (`ClaimCursor`), through
             // the table's own rowid order: the index cost every claim a page written to the WAL.
             try database.execute(sql: "DROP INDEX recipient_pending")
+        }
+        migrator.registerMigration("v3") { database in
+            // The last batch journal of each connection (slot) of a send that the ledger took
+            // in: a journal left behind with an epoch at or below it was folded already.
+            try database.execute(
+                sql: """
+                    CREATE TABLE journal_fold (
+                        send_id INTEGER NOT NULL REFERENCES send(id),
+                        slot INTEGER NOT NULL,
+                        epoch INTEGER NOT NULL,
+                        PRIMARY KEY (send_id, slot)
+                    ) WITHOUT ROWID
+                    """)
         }
         return migrator
     }
@@ -190,17 +207,23 @@ extension DeliveryLedger {
         }
     }
 
-    /// Recipients left "sending" by a run that died: they go back to the queue, marked
-    /// uncertain. Returns how many there were.
+    /// What a run that died left of a send, taken into the ledger before anything else
+    /// happens to it: the outcomes in its connections' journals count, the message each
+    /// connection may have had in flight is retried and marked uncertain, and the recipients
+    /// they had claimed but not tried go back to the queue. Returns how many were uncertain.
+    /// Only while no send runs in the workspace (`ProcessLock`).
     @discardableResult
-    public func recoverInFlight(sendID: Int64) throws -> Int {
-        try database.write { database in
-            try database.execute(
-                sql:
-                    "UPDATE recipient SET state = 'deferred', uncertain = 1, next_attempt_at = 0 WHERE send_id = ? AND state = 'sending'",
-                arguments: [sendID])
-            return database.changesCount
-        }
+    public func recover(sendID: Int64, policy: RetryPolicy) throws -> Int {
+        try recoverJournals(sendID: sendID, policy: policy).uncertain
+    }
+
+    /// `recover`, and the epoch a new run's journals start after.
+    func recoverJournals(sendID: Int64, policy: RetryPolicy) throws -> (uncertain: Int, lastEpoch: Int64) {
+        let files = BatchJournal.files(in: journalFolder, sendID: sendID)
+        let journals = try files.map { ($0.name, try BatchJournal.read($0.url)) }
+        let recovered = try LedgerWriter(path: path).recover(sendID: sendID, journals: journals, policy: policy)
+        for file in files { try? FileManager.default.removeItem(at: file.url) }
+        return recovered
     }
 
     public func markCompleted(sendID: Int64, at date: Date) throws {

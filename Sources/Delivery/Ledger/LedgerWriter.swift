@@ -1,13 +1,15 @@
 import Foundation
 
-/// The send loop's writes to the ledger: how each message ended and which recipient comes next,
-/// a transaction per step (or per group of steps, see `LedgerQueue`).
+/// The send loop's writes to the ledger: how a connection's messages ended and which
+/// recipients it mails next, a transaction per batch (or per group of batches, see
+/// `LedgerQueue`); and, when a send starts, what the journals of a dead run say (`recover`).
 ///
 /// It talks to SQLite through the C API, on a connection of its own, with every statement
 /// prepared once: this runs once or twice per message, and through GRDB's general write path
 /// (a dispatch queue, a BEGIN parsed each time, arguments and rows boxed) the ledger took about
 /// 40 % of a connection's time at four connections, most of it around the SQL rather than in
 /// it. Everything else about the ledger (schema, audience, status) stays with GRDB.
+/// Between two folds, a connection's outcomes are in its `BatchJournal`.
 /// Not `Sendable`: one thread at a time.
 final class LedgerWriter {
     private let connection: SQLiteConnection
@@ -26,6 +28,12 @@ final class LedgerWriter {
     private let anyInFlight: SQLiteStatement
     private let firstID: SQLiteStatement
     private let lastID: SQLiteStatement
+    private let noteFolded: SQLiteStatement
+    private let claimedRecipient: SQLiteStatement
+    private let markInFlight: SQLiteStatement
+    private let putBackUnsent: SQLiteStatement
+    private let lastEpoch: SQLiteStatement
+    private let foldedEpoch: SQLiteStatement
 
     init(path: URL) throws {
         connection = try SQLiteConnection(path: path.path)
@@ -40,13 +48,25 @@ final class LedgerWriter {
         markFailed = try connection.prepare(
             "UPDATE recipient SET state = 'failed', reply_code = ?, reply = ? WHERE id = ?")
         markSuppressed = try connection.prepare("UPDATE recipient SET state = 'suppressed' WHERE id = ?")
-        markNotAttempted = try connection.prepare(
-            """
+        let putBack = """
             UPDATE recipient SET attempts = attempts - 1, next_attempt_at = 0,
             state = CASE WHEN attempts - 1 = 0 THEN 'pending' ELSE 'deferred' END,
             first_attempt_at = CASE WHEN attempts - 1 = 0 THEN NULL ELSE first_attempt_at END
-            WHERE id = ?
+            """
+        markNotAttempted = try connection.prepare("\(putBack) WHERE id = ?")
+        putBackUnsent = try connection.prepare("\(putBack) WHERE send_id = ? AND state = 'sending'")
+        markInFlight = try connection.prepare(
+            "UPDATE recipient SET state = 'deferred', uncertain = 1, next_attempt_at = 0 WHERE id = ?")
+        claimedRecipient = try connection.prepare(
+            "SELECT attempts, first_attempt_at FROM recipient WHERE id = ? AND send_id = ? AND state = 'sending'")
+        noteFolded = try connection.prepare(
+            """
+            INSERT INTO journal_fold (send_id, slot, epoch) VALUES (?, ?, ?)
+            ON CONFLICT (send_id, slot) DO UPDATE SET epoch = MAX(epoch, excluded.epoch)
             """)
+        foldedEpoch = try connection.prepare(
+            "SELECT COALESCE((SELECT epoch FROM journal_fold WHERE send_id = ? AND slot = ?), 0)")
+        lastEpoch = try connection.prepare("SELECT COALESCE(MAX(epoch), 0) FROM journal_fold WHERE send_id = ?")
         let claim = """
             UPDATE recipient SET state = 'sending', attempts = attempts + 1, claimed_at = ?1,
             first_attempt_at = COALESCE(first_attempt_at, ?1)
@@ -73,23 +93,42 @@ final class LedgerWriter {
             "SELECT EXISTS (SELECT 1 FROM recipient WHERE send_id = ? AND state = 'sending')")
     }
 
-    /// Records how each step's previous message ended (if any) and, where asked, claims the
-    /// next recipient: a retry that is due first, else the next pending one. One transaction
-    /// for all the steps; a step that only records gets `.finished`.
-    func advance(
-        sendID: Int64, steps: [(previous: (ClaimedRecipient, DeliveryResult)?, claimNext: Bool)], policy: RetryPolicy,
-        now: Double, cursor: inout ClaimCursor
-    ) throws -> [NextStep] {
+    /// What one connection hands the ledger at once: how its messages since the last fold
+    /// ended, which of its journals that was, and how many recipients it wants next.
+    struct Fold {
+        var outcomes: [(recipient: ClaimedRecipient, outcome: BatchJournal.Outcome)]
+        /// The journal these outcomes are in, if any: the ledger notes it as folded.
+        var journal: BatchJournal.Name?
+        var claim: Int
+
+        /// One message's outcome, if any, and at most one recipient next.
+        static func step(_ previous: (ClaimedRecipient, DeliveryResult)?, at now: Double, claimNext: Bool) -> Fold {
+            Fold(
+                outcomes: previous.map { [($0.0, BatchJournal.Outcome(id: $0.0.id, at: now, result: $0.1))] } ?? [],
+                journal: nil, claim: claimNext ? 1 : 0)
+        }
+    }
+
+    /// Records every fold's outcomes and claims each its recipients: retries that are due
+    /// first, then pending ones, up to `claim`; a fold that claims none gets `.finished`.
+    /// One transaction for all.
+    func fold(_ folds: [Fold], sendID: Int64, policy: RetryPolicy, now: Double, cursor: inout ClaimCursor) throws
+        -> [NextStep]
+    {
         // The cursor must not run ahead of what a rolled-back transaction left in the ledger.
         let saved = cursor
         try begin.run()
         do {
             var next: [NextStep] = []
-            for step in steps {
-                if let (recipient, result) = step.previous {
-                    try record(result, for: recipient, policy: policy, now: now, cursor: &cursor)
+            for fold in folds {
+                for (recipient, outcome) in fold.outcomes {
+                    try record(outcome.result, for: recipient, policy: policy, now: outcome.at, cursor: &cursor)
                 }
-                next.append(step.claimNext ? try claim(sendID: sendID, now: now, cursor: &cursor) : .finished)
+                if let journal = fold.journal {
+                    try noteFolded.run(.integer(journal.sendID), .integer(Int64(journal.slot)), .integer(journal.epoch))
+                }
+                next.append(
+                    fold.claim > 0 ? try claim(fold.claim, sendID: sendID, now: now, cursor: &cursor) : .finished)
             }
             try commit.run()
             return next
@@ -100,7 +139,73 @@ final class LedgerWriter {
         }
     }
 
-    private func claim(sendID: Int64, now: Double, cursor: inout ClaimCursor) throws -> NextStep {
+    /// Takes in what a dead run left: the outcomes in its journals that the ledger does not
+    /// have yet; then the first recipient of each journal without an outcome, which may have
+    /// been in flight, is retried and marked uncertain, and every other recipient still
+    /// "sending" goes back to the queue untried. Returns how many were uncertain, and the
+    /// epoch the next run's journals start after. The caller deletes the journals once this
+    /// has returned (a journal read twice changes nothing: see `BatchJournal`).
+    func recover(
+        sendID: Int64, journals: [(name: BatchJournal.Name, contents: BatchJournal.Contents)], policy: RetryPolicy
+    )
+        throws -> (uncertain: Int, lastEpoch: Int64)
+    {
+        var cursor = ClaimCursor()
+        try begin.run()
+        do {
+            var uncertain = 0
+            for (name, contents) in journals {
+                // A journal at or below its slot's folded epoch is in the ledger already.
+                let folded = try foldedEpoch.first(.integer(sendID), .integer(Int64(name.slot))) { $0.integer(0) }
+                if name.epoch <= folded ?? 0 { continue }
+                var done = Set<Int64>()
+                for outcome in contents.outcomes {
+                    done.insert(outcome.id)
+                    guard let recipient = try stillSending(outcome.id, sendID: sendID) else { continue }
+                    try record(outcome.result, for: recipient, policy: policy, now: outcome.at, cursor: &cursor)
+                }
+                if let first = contents.claimed.first(where: { !done.contains($0) }),
+                    try stillSending(first, sendID: sendID) != nil
+                {
+                    try markInFlight.run(.integer(first))
+                    uncertain += 1
+                }
+                try noteFolded.run(.integer(name.sendID), .integer(Int64(name.slot)), .integer(name.epoch))
+            }
+            try putBackUnsent.run(.integer(sendID))
+            let epoch = try lastEpoch.first(.integer(sendID)) { $0.integer(0) } ?? 0
+            try commit.run()
+            return (uncertain, epoch)
+        } catch {
+            try? rollback.run()
+            throw error
+        }
+    }
+
+    /// The recipient as it was claimed, if it is still "sending".
+    private func stillSending(_ id: Int64, sendID: Int64) throws -> ClaimedRecipient? {
+        try claimedRecipient.first(.integer(id), .integer(sendID)) { row in
+            ClaimedRecipient(
+                id: id, address: "", name: nil, attributes: [:], attempts: Int(row.integer(0)),
+                firstAttemptAt: row.isNull(1) ? 0 : row.real(1))
+        }
+    }
+
+    /// Up to `count` recipients: due retries, then pending ones ahead of the cursor, then those
+    /// put back behind it.
+    private func claim(_ count: Int, sendID: Int64, now: Double, cursor: inout ClaimCursor) throws -> NextStep {
+        var claimed: [ClaimedRecipient] = []
+        while claimed.count < count, let next = try claimOne(sendID: sendID, now: now, cursor: &cursor) {
+            claimed.append(next)
+        }
+        guard claimed.isEmpty else { return .send(claimed) }
+        if cursor.retriesDue.isFinite { return .wait(until: cursor.retriesDue) }
+        // Only at the end of a send: others still in flight may yet be deferred.
+        let inFlight = try anyInFlight.first(.integer(sendID)) { $0.integer(0) != 0 } ?? false
+        return inFlight ? .wait(until: now + 0.05) : .finished
+    }
+
+    private func claimOne(sendID: Int64, now: Double, cursor: inout ClaimCursor) throws -> ClaimedRecipient? {
         var due: ClaimedRecipient?
         if now >= cursor.retriesDue {
             due = try claimDue.first(.real(now), .integer(sendID), read: Self.recipient(now: now))
@@ -109,16 +214,8 @@ final class LedgerWriter {
                 cursor.retriesDue = (next ?? nil) ?? .infinity
             }
         }
-        let claimed =
-            try due ?? claimAhead(sendID: sendID, now: now, cursor: &cursor)
+        return try due ?? claimAhead(sendID: sendID, now: now, cursor: &cursor)
             ?? claimPutBack(sendID: sendID, now: now, cursor: &cursor)
-        guard let claimed else {
-            if cursor.retriesDue.isFinite { return .wait(until: cursor.retriesDue) }
-            // Only at the end of a send: others still in flight may yet be deferred.
-            let inFlight = try anyInFlight.first(.integer(sendID)) { $0.integer(0) != 0 } ?? false
-            return inFlight ? .wait(until: now + 0.05) : .finished
-        }
-        return .send(claimed)
     }
 
     /// The next pending recipient ahead of the cursor, which moves to it; when there is none,

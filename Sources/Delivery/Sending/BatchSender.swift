@@ -83,12 +83,12 @@ public final class BatchSender: Sendable {
 
     public func run(control: SendControl, reporter: some SendReporter) throws -> SendRunResult {
         let workspace = prepared.workspace
-        let lock = try ProcessLock(file: workspace.stateFolder.appending(path: "send.lock"))
+        let lock = try ProcessLock(file: workspace.stateFolder.appending(path: ProcessLock.sendLockName))
         defer { withExtendedLifetime(lock) {} }
         let checkpointer = Checkpointer(ledger: ledger)
         defer { checkpointer.stop() }
         let (send, resumed) = try openSend(reporter: reporter)
-        let recovered = try ledger.recoverInFlight(sendID: send.id)
+        let (recovered, lastEpoch) = try ledger.recoverJournals(sendID: send.id, policy: policy)
         let start = Date()
         let remainingAtStart = try ledger.remaining(sendID: send.id)
         reporter.started(send, resumed: resumed, recoveredInFlight: recovered, remaining: remainingAtStart)
@@ -103,13 +103,17 @@ public final class BatchSender: Sendable {
             history: window > 0 ? try ledger.sentTimes(since: Date().addingTimeInterval(-window)) : [])
         let connections = request.connections ?? prepared.config.smtp.connections
         let queue = try LedgerQueue(ledger: ledger, sendID: send.id, policy: policy)
+        let batchSize = Self.batchSize(remaining: remainingAtStart, connections: connections)
         let group = DispatchGroup()
         let failures = FailureBox()
         for index in 0..<connections {
             group.enter()
             let worker = SendWorker(
                 index: index, sender: self, send: send, limiter: limiter, suppression: suppression, control: control,
-                suppressionList: suppressionList, queue: queue)
+                suppressionList: suppressionList,
+                batch: ConnectionBatch(
+                    queue: queue, folder: ledger.journalFolder, sendID: send.id, slot: index, size: batchSize,
+                    epoch: lastEpoch))
             let thread = Thread {
                 do {
                     try worker.run()
@@ -173,6 +177,13 @@ public final class BatchSender: Sendable {
     }
 
     var policy: RetryPolicy { RetryPolicy(settings: settings) }
+
+    /// How many recipients a connection claims at once: up to 64, which makes the ledger's
+    /// share of the work small, but few enough on a short list that every connection has
+    /// some and none is left with a long tail at the end.
+    static func batchSize(remaining: Int, connections: Int) -> Int {
+        min(64, max(1, remaining / (max(1, connections) * 8)))
+    }
 }
 
 /// The first error a worker thread hit, for the main thread to report.

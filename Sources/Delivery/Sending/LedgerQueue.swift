@@ -2,8 +2,7 @@ import Foundation
 
 /// The connections' way to the ledger: a group commit. A connection that needs the ledger
 /// while another one's transaction is running waits, and the next transaction serves every
-/// connection waiting by then. Each still gets its own step, committed before it returns, so
-/// the guarantee of one "sending" recipient per connection holds; there are just fewer commits.
+/// connection waiting by then. Each still gets its own fold, committed before it returns.
 final class LedgerQueue: @unchecked Sendable {
     // `@unchecked`: `waiting` and `committing` are only touched while `condition` is locked;
     // a request's `result` is written by the committing thread under the lock and read by its
@@ -19,13 +18,11 @@ final class LedgerQueue: @unchecked Sendable {
     private var cursor = ClaimCursor()
 
     private final class Request {
-        let previous: (ClaimedRecipient, DeliveryResult)?
-        let claimNext: Bool
+        let fold: LedgerWriter.Fold
         var result: Result<NextStep, any Error>?
 
-        init(previous: (ClaimedRecipient, DeliveryResult)?, claimNext: Bool) {
-            self.previous = previous
-            self.claimNext = claimNext
+        init(_ fold: LedgerWriter.Fold) {
+            self.fold = fold
         }
     }
 
@@ -35,9 +32,9 @@ final class LedgerQueue: @unchecked Sendable {
         self.policy = policy
     }
 
-    /// Records how the previous message ended and, with `claimNext`, claims the next recipient.
-    func advance(finishing previous: (ClaimedRecipient, DeliveryResult)?, claimNext: Bool = true) throws -> NextStep {
-        let request = Request(previous: previous, claimNext: claimNext)
+    /// Records a connection's outcomes and claims its next recipients, if it asks for any.
+    func fold(_ fold: LedgerWriter.Fold) throws -> NextStep {
+        let request = Request(fold)
         condition.lock()
         waiting.append(request)
         while request.result == nil {
@@ -50,9 +47,9 @@ final class LedgerQueue: @unchecked Sendable {
             waiting.removeAll()
             condition.unlock()
             let outcome = Result {
-                try writer.advance(
-                    sendID: sendID, steps: batch.map { ($0.previous, $0.claimNext) }, policy: policy,
-                    now: Date().timeIntervalSince1970, cursor: &cursor)
+                try writer.fold(
+                    batch.map(\.fold), sendID: sendID, policy: policy, now: Date().timeIntervalSince1970,
+                    cursor: &cursor)
             }
             condition.lock()
             for (index, member) in batch.enumerated() { member.result = outcome.map { $0[index] } }

@@ -6,6 +6,8 @@ import NewsletterCore
 /// it ends, so a killed send never leaves it behind.
 final class ProcessLock {
     private let descriptor: Int32
+    /// In the workspace's state folder.
+    static let sendLockName = "send.lock"
 
     init(file: URL) throws {
         try? FileManager.default.createDirectory(

@@ -1,7 +1,7 @@
 import Foundation
 import NewsletterCore
 
-/// One connection of a send, on its own thread: claims a recipient from the ledger, waits for
+/// One connection of a send, on its own thread: takes a recipient from its batch, waits for
 /// the rate limiter, renders and sends the message, records the reply, and so on until the
 /// ledger has nothing left or the send is told to stop.
 final class SendWorker: @unchecked Sendable {
@@ -13,13 +13,13 @@ final class SendWorker: @unchecked Sendable {
     private let suppression: SuppressionWatch
     private let suppressionList: SuppressionList
     private let control: SendControl
-    private let queue: LedgerQueue
+    private let batch: ConnectionBatch
 
     init(
         index: Int, sender: BatchSender, send: SendRecord, limiter: RateLimiter, suppression: SuppressionWatch,
-        control: SendControl, suppressionList: SuppressionList, queue: LedgerQueue
+        control: SendControl, suppressionList: SuppressionList, batch: ConnectionBatch
     ) {
-        self.queue = queue
+        self.batch = batch
         self.index = index
         self.sender = sender
         self.send = send
@@ -46,26 +46,22 @@ final class SendWorker: @unchecked Sendable {
                 .fatal("The relay at \(sender.endpoint.url.absoluteString) cannot be used: \(reply)."))
             return
         }
-        var previous: (ClaimedRecipient, DeliveryResult)?
         defer {
-            // Whatever stopped the loop, the last outcome is recorded.
-            if let previous {
-                _ = try? queue.advance(finishing: previous, claimNext: false)
-            }
+            // Whatever stopped the loop, the outcomes so far and the untried rest of the batch
+            // go to the ledger (if that fails, the journal has them for the next run).
+            try? batch.finish(now: Self.now)
         }
         while true {
             if control.shouldStop { return }
-            let step = try queue.advance(finishing: previous)
-            previous = nil
-            switch step {
+            switch try batch.take(now: Self.now) {
             case .finished:
                 return
             case .wait(let until):
                 pause(until: until)
-            case .send(let recipient):
+            case .mail(let recipient):
                 let key = recipient.address.lowercased()
                 if suppression.contains(key) {
-                    previous = (recipient, .suppressed)
+                    try batch.record(recipient, .suppressed, at: Self.now)
                     control.count(.suppressed)
                     continue
                 }
@@ -76,11 +72,11 @@ final class SendWorker: @unchecked Sendable {
                     to: recipient.address, name: recipient.name, attributes: recipient.attributes)
                 pause(until: limiter.reserve(at: Self.now))
                 if control.shouldStop {
-                    previous = (recipient, .notAttempted)
+                    batch.putBack()
                     return
                 }
                 let result = try deliver(message, to: recipient, with: connection)
-                previous = (recipient, result)
+                try batch.record(recipient, result, at: Self.now)
                 control.count(result)
             }
         }

@@ -110,6 +110,8 @@ struct StatusCommand: ParsableCommand {
             Terminal.print("Issue \(number) has not been sent\(list.map { " to the list `\($0)`" } ?? "").")
             return
         }
+        try DeadRunRecovery.recoverIfIdle(
+            sends, ledger: ledger, workspace: workspace, policy: RetryPolicy(settings: workspace.loadConfig().sending))
         for send in sends {
             Terminal.print(SendSummary.status(try ledger.status(of: send)))
         }

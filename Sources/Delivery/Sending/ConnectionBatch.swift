@@ -1,0 +1,97 @@
+import Foundation
+
+/// The recipients one connection has claimed and not yet mailed, and the outcomes it has not
+/// yet handed to the ledger, with the journal that keeps those safe meanwhile (`BatchJournal`).
+/// A connection folds its outcomes into the ledger and claims more when its batch runs out,
+/// or after a second, so that `newsletter status` stays current at slow rates.
+/// Not `Sendable`: one connection's thread owns it.
+final class ConnectionBatch {
+    private let queue: LedgerQueue
+    private let folder: URL
+    private let sendID: Int64
+    private let slot: Int
+    private let size: Int
+    private var epoch: Int64
+    private var upcoming: [ClaimedRecipient] = []
+    private var next = 0
+    private var outcomes: [(recipient: ClaimedRecipient, outcome: BatchJournal.Outcome)] = []
+    private var journal: BatchJournal?
+    private var foldedAt = -Double.infinity
+
+    /// The longest a connection keeps outcomes from the ledger.
+    static let foldInterval = 1.0
+
+    init(queue: LedgerQueue, folder: URL, sendID: Int64, slot: Int, size: Int, epoch: Int64) {
+        self.queue = queue
+        self.folder = folder
+        self.sendID = sendID
+        self.slot = slot
+        self.size = size
+        self.epoch = epoch
+    }
+
+    enum Step {
+        case mail(ClaimedRecipient)
+        /// Nothing to mail before this time.
+        case wait(until: Double)
+        /// Every recipient has an outcome.
+        case finished
+    }
+
+    /// The next recipient to mail, folding and claiming first when it is time; otherwise what
+    /// the ledger said to do.
+    func take(now: Double) throws -> Step {
+        if next == upcoming.count || (!outcomes.isEmpty && now - foldedAt >= Self.foldInterval) {
+            let step = try fold(claim: size - (upcoming.count - next), now: now)
+            if next == upcoming.count {
+                switch step {
+                case .wait(let until): return .wait(until: until)
+                case .finished, .send: return .finished
+                }
+            }
+        }
+        defer { next += 1 }
+        return .mail(upcoming[next])
+    }
+
+    /// Records how a message ended: in the journal before anything else happens.
+    func record(_ recipient: ClaimedRecipient, _ result: DeliveryResult, at time: Double) throws {
+        let outcome = BatchJournal.Outcome(id: recipient.id, at: time, result: result)
+        try journal?.append(outcome)
+        outcomes.append((recipient, outcome))
+    }
+
+    /// The last recipient taken was not mailed: it goes back with the rest of the batch.
+    func putBack() {
+        next -= 1
+    }
+
+    /// Hands the ledger every outcome and gives back what was claimed and not tried; the
+    /// journal is then no longer needed.
+    func finish(now: Double) throws {
+        for recipient in upcoming[next...] {
+            outcomes.append((recipient, BatchJournal.Outcome(id: recipient.id, at: now, result: .notAttempted)))
+        }
+        upcoming.removeAll()
+        next = 0
+        _ = try fold(claim: 0, now: now)
+    }
+
+    private func fold(claim: Int, now: Double) throws -> NextStep {
+        let step = try queue.fold(.init(outcomes: outcomes, journal: journal?.name, claim: claim))
+        // Folded: the ledger has the outcomes and notes the journal, which can go.
+        outcomes.removeAll(keepingCapacity: true)
+        journal?.remove()
+        journal = nil
+        foldedAt = now
+        upcoming.removeFirst(next)
+        next = 0
+        if case .send(let claimed) = step { upcoming += claimed }
+        if !upcoming.isEmpty {
+            epoch += 1
+            journal = try BatchJournal(
+                folder: folder, name: .init(sendID: sendID, slot: slot, epoch: epoch), claimed: upcoming.map(\.id))
+        }
+        return step
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+
+@testable import Delivery
+
+@Suite struct BatchJournalTests {
+    let folder = FileManager.default.temporaryDirectory.appending(path: "journal-\(UUID().uuidString)")
+
+    @Test func everyOutcomeReadsBackAsWritten() throws {
+        let awkward = "451 4.3.0 try %20 later\r\nInjected: header\t\u{7F} é"
+        let outcomes: [BatchJournal.Outcome] = [
+            .init(
+                id: 7, at: 1_764_000_000.123456, result: .sent(reply: "250 2.0.0 Ok: queued as 1", messageID: "<a.b@x>")
+            ),
+            .init(id: 8, at: 2, result: .deferred(code: 451, reply: awkward)),
+            .init(id: 9, at: 3, result: .unconfirmed(reply: "")),
+            .init(id: 10, at: 4, result: .failed(code: 550, reply: "550 5.1.1 %")),
+            .init(id: 11, at: 5, result: .suppressed),
+            .init(id: 12, at: 6, result: .notAttempted),
+        ]
+        let journal = try BatchJournal(
+            folder: folder, name: .init(sendID: 3, slot: 1, epoch: 9), claimed: [7, 8, 9, 10, 11, 12, 13])
+        for outcome in outcomes { try journal.append(outcome) }
+        #expect(BatchJournal.line(outcomes[1]).filter { $0 == "\n" || $0 == "\r" } == "\n", "one line each")
+
+        let contents = try BatchJournal.read(journal.url)
+        #expect(contents.claimed == [7, 8, 9, 10, 11, 12, 13])
+        #expect(contents.outcomes == outcomes)
+        #expect(BatchJournal.files(in: folder, sendID: 3).map(\.name) == [journal.name])
+        #expect(BatchJournal.files(in: folder, sendID: 4).isEmpty)
+        journal.remove()
+        #expect(BatchJournal.files(in: folder, sendID: 3).isEmpty)
+    }
+
+    @Test func aTornLastLineIsNotAnOutcome() throws {
+        let journal = try BatchJournal(folder: folder, name: .init(sendID: 1, slot: 0, epoch: 1), claimed: [1, 2])
+        try journal.append(.init(id: 1, at: 1, result: .sent(reply: "250 ok", messageID: "<m@x>")))
+        let handle = try FileHandle(forWritingTo: journal.url)
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data("2 2 sent <n@x> 25".utf8))
+        try handle.close()
+        let contents = try BatchJournal.read(journal.url)
+        #expect(contents.outcomes.map(\.id) == [1])
+
+        let empty = folder.appending(path: "1-1-1.batch")
+        try Data("claimed 4 5".utf8).write(to: empty)
+        #expect(try BatchJournal.read(empty) == .init(claimed: [], outcomes: []), "a torn claim line claims nothing")
+    }
+}
