@@ -18,22 +18,28 @@ import Testing
             .init(id: 11, at: 5, result: .suppressed),
             .init(id: 12, at: 6, result: .notAttempted),
         ]
-        let journal = try BatchJournal(
-            folder: folder, name: .init(sendID: 3, slot: 1, epoch: 9), claimed: [7, 8, 9, 10, 11, 12, 13])
+        let journal = try BatchJournal(folder: folder, owner: .init(sendID: 3, slot: 1))
+        try journal.start(epoch: 8, claimed: [1, 2])
+        try journal.append(.init(id: 1, at: 1, result: .suppressed))
+        // The next batch replaces the last one.
+        try journal.start(epoch: 9, claimed: [7, 8, 9, 10, 11, 12, 13])
         for outcome in outcomes { try journal.append(outcome) }
         #expect(BatchJournal.line(outcomes[1]).filter { $0 == "\n" || $0 == "\r" } == "\n", "one line each")
 
         let contents = try BatchJournal.read(journal.url)
-        #expect(contents.claimed == [7, 8, 9, 10, 11, 12, 13])
+        #expect(contents.epoch == 9 && contents.claimed == [7, 8, 9, 10, 11, 12, 13])
         #expect(contents.outcomes == outcomes)
-        #expect(BatchJournal.files(in: folder, sendID: 3).map(\.name) == [journal.name])
+        #expect(BatchJournal.files(in: folder, sendID: 3).map(\.owner) == [journal.owner])
         #expect(BatchJournal.files(in: folder, sendID: 4).isEmpty)
+        try journal.clear()
+        #expect(try BatchJournal.read(journal.url) == .empty)
         journal.remove()
         #expect(BatchJournal.files(in: folder, sendID: 3).isEmpty)
     }
 
     @Test func aTornLastLineIsNotAnOutcome() throws {
-        let journal = try BatchJournal(folder: folder, name: .init(sendID: 1, slot: 0, epoch: 1), claimed: [1, 2])
+        let journal = try BatchJournal(folder: folder, owner: .init(sendID: 1, slot: 0))
+        try journal.start(epoch: 1, claimed: [1, 2])
         try journal.append(.init(id: 1, at: 1, result: .sent(reply: "250 ok", messageID: "<m@x>")))
         let handle = try FileHandle(forWritingTo: journal.url)
         try handle.seekToEnd()
@@ -42,8 +48,8 @@ import Testing
         let contents = try BatchJournal.read(journal.url)
         #expect(contents.outcomes.map(\.id) == [1])
 
-        let empty = folder.appending(path: "1-1-1.batch")
-        try Data("claimed 4 5".utf8).write(to: empty)
-        #expect(try BatchJournal.read(empty) == .init(claimed: [], outcomes: []), "a torn claim line claims nothing")
+        let torn = folder.appending(path: "1-1.journal")
+        try Data("batch 2 4 5".utf8).write(to: torn)
+        #expect(try BatchJournal.read(torn) == .empty, "a torn first line claims nothing")
     }
 }

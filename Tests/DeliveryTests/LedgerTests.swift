@@ -175,7 +175,7 @@ import Testing
     /// Claims `count` recipients for connection `slot`, as a fold of its batch does.
     func claimBatch(_ run: Run, _ count: Int, at now: Double) throws -> [ClaimedRecipient] {
         let step = try run.writer.fold(
-            [.init(outcomes: [], journal: nil, claim: count)], sendID: run.record.id, policy: policy, now: now,
+            [.init(outcomes: [], batch: nil, claim: count)], sendID: run.record.id, policy: policy, now: now,
             cursor: &run.cursor)[0]
         guard case .send(let batch) = step else { return [] }
         return batch
@@ -190,9 +190,8 @@ import Testing
         #expect(first.map(\.address) == Array(addresses.prefix(3)))
         // Connection 0 mails a, and dies while mailing b; connection 1 claimed d and e and
         // died before its journal was written.
-        let journal = try BatchJournal(
-            folder: ledger.journalFolder, name: .init(sendID: record.id, slot: 0, epoch: 1),
-            claimed: first.map(\.id))
+        let journal = try BatchJournal(folder: ledger.journalFolder, owner: .init(sendID: record.id, slot: 0))
+        try journal.start(epoch: 1, claimed: first.map(\.id))
         try journal.append(.init(id: first[0].id, at: 2, result: .sent(reply: "250 ok", messageID: "<1@x>")))
         #expect(try claimBatch(run, 2, at: 1).count == 2)
         #expect(try ledger.recover(sendID: record.id, policy: policy) == 1)
@@ -215,14 +214,15 @@ import Testing
         let record = try send(ledger, ["a@example.org", "b@example.org"])
         let run = try Run(ledger, record, policy: policy)
         let batch = try claimBatch(run, 2, at: 1)
-        let name = BatchJournal.Name(sendID: record.id, slot: 0, epoch: 4)
-        let journal = try BatchJournal(folder: ledger.journalFolder, name: name, claimed: batch.map(\.id))
+        let journal = try BatchJournal(folder: ledger.journalFolder, owner: .init(sendID: record.id, slot: 0))
+        try journal.start(epoch: 4, claimed: batch.map(\.id))
         let deferred = BatchJournal.Outcome(id: batch[0].id, at: 2, result: .deferred(code: 451, reply: "451 later"))
         try journal.append(deferred)
         // Folded, then killed before the journal was deleted: a stays deferred, not uncertain,
         // and b, claimed but never tried, goes back untried.
         _ = try run.writer.fold(
-            [.init(outcomes: [(batch[0], deferred)], journal: name, claim: 0)], sendID: record.id, policy: policy,
+            [.init(outcomes: [(batch[0], deferred)], batch: (slot: 0, epoch: 4), claim: 0)], sendID: record.id,
+            policy: policy,
             now: 2, cursor: &run.cursor)
         #expect(try ledger.recover(sendID: record.id, policy: policy) == 0)
         let status = try ledger.status(of: record)

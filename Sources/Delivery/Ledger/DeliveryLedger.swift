@@ -220,7 +220,7 @@ extension DeliveryLedger {
     /// `recover`, and the epoch a new run's journals start after.
     func recoverJournals(sendID: Int64, policy: RetryPolicy) throws -> (uncertain: Int, lastEpoch: Int64) {
         let files = BatchJournal.files(in: journalFolder, sendID: sendID)
-        let journals = try files.map { ($0.name, try BatchJournal.read($0.url)) }
+        let journals = try files.map { ($0.owner, try BatchJournal.read($0.url)) }
         let recovered = try LedgerWriter(path: path).recover(sendID: sendID, journals: journals, policy: policy)
         for file in files { try? FileManager.default.removeItem(at: file.url) }
         return recovered

@@ -97,15 +97,16 @@ final class LedgerWriter {
     /// ended, which of its journals that was, and how many recipients it wants next.
     struct Fold {
         var outcomes: [(recipient: ClaimedRecipient, outcome: BatchJournal.Outcome)]
-        /// The journal these outcomes are in, if any: the ledger notes it as folded.
-        var journal: BatchJournal.Name?
+        /// The connection and batch these outcomes are journalled as, if any: the ledger notes
+        /// that batch as folded.
+        var batch: (slot: Int, epoch: Int64)?
         var claim: Int
 
         /// One message's outcome, if any, and at most one recipient next.
         static func step(_ previous: (ClaimedRecipient, DeliveryResult)?, at now: Double, claimNext: Bool) -> Fold {
             Fold(
                 outcomes: previous.map { [($0.0, BatchJournal.Outcome(id: $0.0.id, at: now, result: $0.1))] } ?? [],
-                journal: nil, claim: claimNext ? 1 : 0)
+                batch: nil, claim: claimNext ? 1 : 0)
         }
     }
 
@@ -124,8 +125,8 @@ final class LedgerWriter {
                 for (recipient, outcome) in fold.outcomes {
                     try record(outcome.result, for: recipient, policy: policy, now: outcome.at, cursor: &cursor)
                 }
-                if let journal = fold.journal {
-                    try noteFolded.run(.integer(journal.sendID), .integer(Int64(journal.slot)), .integer(journal.epoch))
+                if let batch = fold.batch {
+                    try noteFolded.run(.integer(sendID), .integer(Int64(batch.slot)), .integer(batch.epoch))
                 }
                 next.append(
                     fold.claim > 0 ? try claim(fold.claim, sendID: sendID, now: now, cursor: &cursor) : .finished)
@@ -146,7 +147,7 @@ final class LedgerWriter {
     /// epoch the next run's journals start after. The caller deletes the journals once this
     /// has returned (a journal read twice changes nothing: see `BatchJournal`).
     func recover(
-        sendID: Int64, journals: [(name: BatchJournal.Name, contents: BatchJournal.Contents)], policy: RetryPolicy
+        sendID: Int64, journals: [(owner: BatchJournal.Owner, contents: BatchJournal.Contents)], policy: RetryPolicy
     )
         throws -> (uncertain: Int, lastEpoch: Int64)
     {
@@ -154,10 +155,11 @@ final class LedgerWriter {
         try begin.run()
         do {
             var uncertain = 0
-            for (name, contents) in journals {
-                // A journal at or below its slot's folded epoch is in the ledger already.
-                let folded = try foldedEpoch.first(.integer(sendID), .integer(Int64(name.slot))) { $0.integer(0) }
-                if name.epoch <= folded ?? 0 { continue }
+            for (owner, contents) in journals where !contents.claimed.isEmpty {
+                // A batch at or below its slot's folded epoch is in the ledger already.
+                let slot = SQLiteValue.integer(Int64(owner.slot))
+                let folded = try foldedEpoch.first(.integer(sendID), slot) { $0.integer(0) }
+                if contents.epoch <= folded ?? 0 { continue }
                 var done = Set<Int64>()
                 for outcome in contents.outcomes {
                     done.insert(outcome.id)
@@ -170,7 +172,7 @@ final class LedgerWriter {
                     try markInFlight.run(.integer(first))
                     uncertain += 1
                 }
-                try noteFolded.run(.integer(name.sendID), .integer(Int64(name.slot)), .integer(name.epoch))
+                try noteFolded.run(.integer(sendID), slot, .integer(contents.epoch))
             }
             try putBackUnsent.run(.integer(sendID))
             let epoch = try lastEpoch.first(.integer(sendID)) { $0.integer(0) } ?? 0

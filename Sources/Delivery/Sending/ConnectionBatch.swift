@@ -75,22 +75,25 @@ final class ConnectionBatch {
         upcoming.removeAll()
         next = 0
         _ = try fold(claim: 0, now: now)
+        journal?.remove()
     }
 
     private func fold(claim: Int, now: Double) throws -> NextStep {
-        let step = try queue.fold(.init(outcomes: outcomes, journal: journal?.name, claim: claim))
-        // Folded: the ledger has the outcomes and notes the journal, which can go.
+        let batch = journal?.epoch.map { (slot: slot, epoch: $0) }
+        let step = try queue.fold(.init(outcomes: outcomes, batch: batch, claim: claim))
+        // Folded: the ledger has the outcomes and notes the batch, which the journal forgets.
         outcomes.removeAll(keepingCapacity: true)
-        journal?.remove()
-        journal = nil
+        try journal?.clear()
         foldedAt = now
         upcoming.removeFirst(next)
         next = 0
         if case .send(let claimed) = step { upcoming += claimed }
         if !upcoming.isEmpty {
             epoch += 1
-            journal = try BatchJournal(
-                folder: folder, name: .init(sendID: sendID, slot: slot, epoch: epoch), claimed: upcoming.map(\.id))
+            if journal == nil {
+                journal = try BatchJournal(folder: folder, owner: .init(sendID: sendID, slot: slot))
+            }
+            try journal?.start(epoch: epoch, claimed: upcoming.map(\.id))
         }
         return step
     }
