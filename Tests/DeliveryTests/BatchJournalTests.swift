@@ -29,12 +29,12 @@ import Testing
         let contents = try BatchJournal.read(journal.url)
         #expect(contents.epoch == 9 && contents.claimed == [7, 8, 9, 10, 11, 12, 13])
         #expect(contents.outcomes == outcomes)
-        #expect(BatchJournal.files(in: folder, sendID: 3).map(\.owner) == [journal.owner])
-        #expect(BatchJournal.files(in: folder, sendID: 4).isEmpty)
+        #expect(try BatchJournal.files(in: folder, sendID: 3).map(\.owner) == [journal.owner])
+        #expect(try BatchJournal.files(in: folder, sendID: 4).isEmpty)
         try journal.clear()
         #expect(try BatchJournal.read(journal.url) == .empty)
         journal.remove()
-        #expect(BatchJournal.files(in: folder, sendID: 3).isEmpty)
+        #expect(try BatchJournal.files(in: folder, sendID: 3).isEmpty)
     }
 
     @Test func aTornLastLineIsNotAnOutcome() throws {
@@ -47,6 +47,9 @@ import Testing
         try handle.close()
         let contents = try BatchJournal.read(journal.url)
         #expect(contents.outcomes.map(\.id) == [1])
+
+        #expect(BatchJournal.unescaped("250%2") == nil && BatchJournal.unescaped("%zz") == nil)
+        #expect(BatchJournal.unescaped("%0D%0A") == "\r\n")
 
         let torn = folder.appending(path: "1-1.journal")
         try Data("batch 2 4 5".utf8).write(to: torn)

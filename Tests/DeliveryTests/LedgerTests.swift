@@ -172,7 +172,7 @@ import Testing
         #expect(status.failures.first?.reply == "gave up after 3 attempts: 451 again")
     }
 
-    /// Claims `count` recipients for connection `slot`, as a fold of its batch does.
+    /// Claims `count` recipients, as a connection's fold does.
     func claimBatch(_ run: Run, _ count: Int, at now: Double) throws -> [ClaimedRecipient] {
         let step = try run.writer.fold(
             [.init(outcomes: [], batch: nil, claim: count)], sendID: run.record.id, policy: policy, now: now,
@@ -218,7 +218,7 @@ import Testing
         try journal.start(epoch: 4, claimed: batch.map(\.id))
         let deferred = BatchJournal.Outcome(id: batch[0].id, at: 2, result: .deferred(code: 451, reply: "451 later"))
         try journal.append(deferred)
-        // Folded, then killed before the journal was deleted: a stays deferred, not uncertain,
+        // Folded, then killed before the journal was emptied: a stays deferred, not uncertain,
         // and b, claimed but never tried, goes back untried.
         _ = try run.writer.fold(
             [.init(outcomes: [(batch[0], deferred)], batch: (slot: 0, epoch: 4), claim: 0)], sendID: record.id,

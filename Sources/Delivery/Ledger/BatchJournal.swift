@@ -160,10 +160,18 @@ final class BatchJournal {
         let fields = Array(words.dropFirst(3))
         let result: DeliveryResult
         switch (words[2], fields.count) {
-        case ("sent", 2): result = .sent(reply: unescaped(fields[1]), messageID: unescaped(fields[0]))
-        case ("deferred", 2): result = .deferred(code: Int(fields[0]) ?? 0, reply: unescaped(fields[1]))
-        case ("unconfirmed", 1): result = .unconfirmed(reply: unescaped(fields[0]))
-        case ("failed", 2): result = .failed(code: Int(fields[0]) ?? 0, reply: unescaped(fields[1]))
+        case ("sent", 2):
+            guard let messageID = unescaped(fields[0]), let reply = unescaped(fields[1]) else { return nil }
+            result = .sent(reply: reply, messageID: messageID)
+        case ("deferred", 2):
+            guard let code = Int(fields[0]), let reply = unescaped(fields[1]) else { return nil }
+            result = .deferred(code: code, reply: reply)
+        case ("unconfirmed", 1):
+            guard let reply = unescaped(fields[0]) else { return nil }
+            result = .unconfirmed(reply: reply)
+        case ("failed", 2):
+            guard let code = Int(fields[0]), let reply = unescaped(fields[1]) else { return nil }
+            result = .failed(code: code, reply: reply)
         case ("suppressed", 0): result = .suppressed
         case ("not-attempted", 0): result = .notAttempted
         default: return nil
@@ -172,13 +180,30 @@ final class BatchJournal {
     }
 
     /// The journals of a send in `folder`.
-    static func files(in folder: URL, sendID: Int64) -> [(owner: Owner, url: URL)] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-        return names.compactMap { fileName in
-            guard let owner = Owner(fileName: fileName), owner.sendID == sendID else { return nil }
-            return (owner, folder.appending(path: fileName))
+    static func files(in folder: URL, sendID: Int64) throws -> [(owner: Owner, url: URL)] {
+        try journals(in: folder).filter { $0.owner.sendID == sendID }.sorted { $0.owner.slot < $1.owner.slot }
+    }
+
+    /// The sends that have journals in `folder`.
+    static func sendIDs(in folder: URL) throws -> Set<Int64> {
+        Set(try journals(in: folder).map(\.owner.sendID))
+    }
+
+    /// No folder is no journal; a folder that cannot be read is an error: recovering as if
+    /// there were no journals would mail again what they say was sent.
+    private static func journals(in folder: URL) throws -> [(owner: Owner, url: URL)] {
+        guard FileManager.default.fileExists(atPath: folder.path) else { return [] }
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+        } catch {
+            throw NewsletterError(
+                "The send journals in \(folder.path) cannot be read: \(error.localizedDescription)",
+                hint: "Fix the folder's permissions and run the same command again; nothing was sent.")
         }
-        .sorted { $0.owner.slot < $1.owner.slot }
+        return names.compactMap { fileName in
+            Owner(fileName: fileName).map { ($0, folder.appending(path: fileName)) }
+        }
     }
 
     /// `%XX` for the space, `%`, and control bytes; nothing else changes (replies are short
@@ -198,21 +223,29 @@ final class BatchJournal {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    static func unescaped(_ word: String) -> String {
+    /// nil for a word `escaped` cannot have made.
+    static func unescaped(_ word: String) -> String? {
         if word == "%" { return "" }
         guard word.utf8.contains(UInt8(ascii: "%")) else { return word }
         var bytes: [UInt8] = []
         var utf8 = word.utf8.makeIterator()
         while let byte = utf8.next() {
-            if byte == UInt8(ascii: "%"), let high = utf8.next(), let low = utf8.next(),
-                let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16)
-            {
-                bytes.append(value)
-            } else {
+            guard byte == UInt8(ascii: "%") else {
                 bytes.append(byte)
+                continue
             }
+            guard let high = utf8.next().flatMap(hexDigit), let low = utf8.next().flatMap(hexDigit) else { return nil }
+            bytes.append(high << 4 | low)
         }
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func hexDigit(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
     }
 }
 

@@ -99,8 +99,16 @@ public final class DeliveryLedger: Sendable {
             try database.execute(sql: "DROP INDEX recipient_pending")
         }
         migrator.registerMigration("v3") { database in
-            // The last batch journal of each connection (slot) of a send that the ledger took
-            // in: a journal left behind with an epoch at or below it was folded already.
+            // Before v3 a recipient was "sending" only while its message was in flight; from
+            // v3 on, a connection claims a batch, and its journal tells which one was in flight.
+            // A send that died before the upgrade has no journals: its "sending" ones were in
+            // flight, and are retried and reported as uncertain, as the old version would have.
+            try database.execute(
+                sql:
+                    "UPDATE recipient SET state = 'deferred', uncertain = 1, next_attempt_at = 0 WHERE state = 'sending'"
+            )
+            // The last batch of each connection (slot) of a send that the ledger took in: a
+            // journal left behind with an epoch at or below it was folded already.
             try database.execute(
                 sql: """
                     CREATE TABLE journal_fold (
@@ -108,7 +116,11 @@ public final class DeliveryLedger: Sendable {
                         slot INTEGER NOT NULL,
                         epoch INTEGER NOT NULL,
                         PRIMARY KEY (send_id, slot)
-                    ) WITHOUT ROWID
+                    ) WITHOUT ROWID;
+                    -- Whether any claimed recipient is still out, asked by a connection with
+                    -- nothing left to claim until the others finish their batches; and
+                    -- recovery's put-back. Claimed and folded a batch at a time, so cheap.
+                    CREATE INDEX recipient_sending ON recipient (send_id) WHERE state = 'sending';
                     """)
         }
         return migrator
@@ -217,9 +229,18 @@ extension DeliveryLedger {
         try recoverJournals(sendID: sendID, policy: policy).uncertain
     }
 
+    /// Recovers every send that a dead run left journals of, so that the sliding window counts
+    /// what they sent.
+    func recoverEveryJournal(policy: RetryPolicy) throws {
+        for sendID in try BatchJournal.sendIDs(in: journalFolder) {
+            try recoverJournals(sendID: sendID, policy: policy)
+        }
+    }
+
     /// `recover`, and the epoch a new run's journals start after.
+    @discardableResult
     func recoverJournals(sendID: Int64, policy: RetryPolicy) throws -> (uncertain: Int, lastEpoch: Int64) {
-        let files = BatchJournal.files(in: journalFolder, sendID: sendID)
+        let files = try BatchJournal.files(in: journalFolder, sendID: sendID)
         let journals = try files.map { ($0.owner, try BatchJournal.read($0.url)) }
         let recovered = try LedgerWriter(path: path).recover(sendID: sendID, journals: journals, policy: policy)
         for file in files { try? FileManager.default.removeItem(at: file.url) }

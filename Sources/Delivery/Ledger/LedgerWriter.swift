@@ -5,11 +5,11 @@ import Foundation
 /// `LedgerQueue`); and, when a send starts, what the journals of a dead run say (`recover`).
 ///
 /// It talks to SQLite through the C API, on a connection of its own, with every statement
-/// prepared once: this runs once or twice per message, and through GRDB's general write path
-/// (a dispatch queue, a BEGIN parsed each time, arguments and rows boxed) the ledger took about
-/// 40 % of a connection's time at four connections, most of it around the SQL rather than in
-/// it. Everything else about the ledger (schema, audience, status) stays with GRDB.
-/// Between two folds, a connection's outcomes are in its `BatchJournal`.
+/// prepared once: when this ran once or twice per message, GRDB's general write path (a
+/// dispatch queue, a BEGIN parsed each time, arguments and rows boxed) took about 40 % of a
+/// connection's time at four connections, most of it around the SQL rather than in it.
+/// Everything else about the ledger (schema, audience, status) stays with GRDB. Between two
+/// folds, a connection's outcomes are in its `BatchJournal`.
 /// Not `Sendable`: one thread at a time.
 final class LedgerWriter {
     private let connection: SQLiteConnection
@@ -94,7 +94,7 @@ final class LedgerWriter {
     }
 
     /// What one connection hands the ledger at once: how its messages since the last fold
-    /// ended, which of its journals that was, and how many recipients it wants next.
+    /// ended, which batch of its journal that was, and how many recipients it wants next.
     struct Fold {
         var outcomes: [(recipient: ClaimedRecipient, outcome: BatchJournal.Outcome)]
         /// The connection and batch these outcomes are journalled as, if any: the ledger notes

@@ -83,12 +83,14 @@ public final class BatchSender: Sendable {
 
     public func run(control: SendControl, reporter: some SendReporter) throws -> SendRunResult {
         let workspace = prepared.workspace
-        let lock = try ProcessLock(file: workspace.stateFolder.appending(path: ProcessLock.sendLockName))
+        let lock = try ProcessLock(file: workspace.stateFolder.appending(path: ProcessLock.sendLockName), patience: 5)
         defer { withExtendedLifetime(lock) {} }
         let checkpointer = Checkpointer(ledger: ledger)
         defer { checkpointer.stop() }
         let (send, resumed) = try openSend(reporter: reporter)
         let (recovered, lastEpoch) = try ledger.recoverJournals(sendID: send.id, policy: policy)
+        // Other sends that died (other issues or lists): what they sent counts in the window.
+        try ledger.recoverEveryJournal(policy: policy)
         let start = Date()
         let remainingAtStart = try ledger.remaining(sendID: send.id)
         reporter.started(send, resumed: resumed, recoveredInFlight: recovered, remaining: remainingAtStart)
@@ -179,8 +181,8 @@ public final class BatchSender: Sendable {
     var policy: RetryPolicy { RetryPolicy(settings: settings) }
 
     /// How many recipients a connection claims at once: up to 64, which makes the ledger's
-    /// share of the work small, but few enough on a short list that every connection has
-    /// some and none is left with a long tail at the end.
+    /// share of the work small, but an eighth of a connection's share on a short list, so that
+    /// every connection has some and the last batches end close together.
     static func batchSize(remaining: Int, connections: Int) -> Int {
         min(64, max(1, remaining / (max(1, connections) * 8)))
     }

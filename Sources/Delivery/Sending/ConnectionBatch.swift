@@ -54,11 +54,13 @@ final class ConnectionBatch {
         return .mail(upcoming[next])
     }
 
-    /// Records how a message ended: in the journal before anything else happens.
+    /// Records how a message ended, in the journal before anything else happens. Kept for the
+    /// next fold even if the journal cannot be written (`finish` still hands it to the ledger).
     func record(_ recipient: ClaimedRecipient, _ result: DeliveryResult, at time: Double) throws {
         let outcome = BatchJournal.Outcome(id: recipient.id, at: time, result: result)
-        try journal?.append(outcome)
         outcomes.append((recipient, outcome))
+        guard let journal else { preconditionFailure("an outcome recorded outside a batch") }
+        try journal.append(outcome)
     }
 
     /// The last recipient taken was not mailed: it goes back with the rest of the batch.
@@ -70,7 +72,10 @@ final class ConnectionBatch {
     /// journal is then no longer needed.
     func finish(now: Double) throws {
         for recipient in upcoming[next...] {
-            outcomes.append((recipient, BatchJournal.Outcome(id: recipient.id, at: now, result: .notAttempted)))
+            let outcome = BatchJournal.Outcome(id: recipient.id, at: now, result: .notAttempted)
+            outcomes.append((recipient, outcome))
+            // Journalled too, so that if this fold fails none of them looks in flight next time.
+            try? journal?.append(outcome)
         }
         upcoming.removeAll()
         next = 0

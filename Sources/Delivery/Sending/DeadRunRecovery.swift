@@ -3,17 +3,25 @@ public import NewsletterCore
 /// `newsletter status` after a send died: what its connections' journals say goes into the
 /// ledger first (`DeliveryLedger.recover`), so that the counts, and the recipients reported as
 /// uncertain, are those the next run starts from. Only while no send runs in the workspace;
-/// during a send the ledger is shown as it is, a second or a batch behind the connections.
+/// during a send the ledger is shown as it is, up to a batch or a second behind the connections.
 public enum DeadRunRecovery {
+    /// Returns a note for the editor when the journals could not be taken in (the status is
+    /// then the ledger as it is; the next send takes them in, or says why it cannot).
     public static func recoverIfIdle(
-        _ sends: [SendRecord], ledger: DeliveryLedger, workspace: Workspace, policy: RetryPolicy
-    ) throws {
+        _ sends: [SendRecord], ledger: DeliveryLedger, workspace: Workspace
+    ) -> String? {
         let unfinished = sends.filter { $0.completedAt == nil }
         guard !unfinished.isEmpty,
             let lock = try? ProcessLock(file: workspace.stateFolder.appending(path: ProcessLock.sendLockName))
-        else { return }
-        try withExtendedLifetime(lock) {
-            for send in unfinished { try ledger.recover(sendID: send.id, policy: policy) }
+        else { return nil }
+        return withExtendedLifetime(lock) {
+            do {
+                let policy = RetryPolicy(settings: try workspace.loadConfig().sending)
+                for send in unfinished { try ledger.recover(sendID: send.id, policy: policy) }
+                return nil
+            } catch {
+                return "note: the last run's journals were not read (\(error)); counts may be a batch behind."
+            }
         }
     }
 }

@@ -46,11 +46,18 @@ final class SendWorker: @unchecked Sendable {
                 .fatal("The relay at \(sender.endpoint.url.absoluteString) cannot be used: \(reply)."))
             return
         }
-        defer {
-            // Whatever stopped the loop, the outcomes so far and the untried rest of the batch
-            // go to the ledger (if that fails, the journal has them for the next run).
+        do {
+            try mailUntilDone(with: connection, factory: factory)
+        } catch {
+            // The outcomes so far and the untried rest of the batch go to the ledger; if that
+            // fails too, the journal has them for the next run.
             try? batch.finish(now: Self.now)
+            throw error
         }
+        try batch.finish(now: Self.now)
+    }
+
+    private func mailUntilDone(with connection: SMTPConnection, factory: MessageFactory) throws {
         while true {
             if control.shouldStop { return }
             switch try batch.take(now: Self.now) {
@@ -75,18 +82,22 @@ final class SendWorker: @unchecked Sendable {
                     batch.putBack()
                     return
                 }
-                let result = try deliver(message, to: recipient, with: connection)
+                let result = deliver(message, to: recipient, with: connection)
                 try batch.record(recipient, result, at: Self.now)
                 control.count(result)
+                if case .failed(_, let reply) = result, Self.isBadMailbox(reply),
+                    let address = try? EmailAddress(recipient.address)
+                {
+                    // 5.1.x: the mailbox does not exist. Never try that address again.
+                    try suppressionList.add([.init(address: address, reason: .hardBounce, date: .today())])
+                }
             }
         }
     }
 
     private func deliver(
         _ message: MessageFactory.Message, to recipient: ClaimedRecipient, with connection: SMTPConnection
-    )
-        throws -> DeliveryResult
-    {
+    ) -> DeliveryResult {
         switch connection.send(from: sender.prepared.config.sender.email, to: recipient.address, message: message.bytes)
         {
         case .accepted(let reply):
@@ -96,10 +107,6 @@ final class SendWorker: @unchecked Sendable {
         case .unconfirmed(let reply):
             return .unconfirmed(reply: reply)
         case .rejected(let code, let reply):
-            // 5.1.x: the mailbox does not exist. Never try that address again.
-            if Self.isBadMailbox(reply), let address = try? EmailAddress(recipient.address) {
-                try suppressionList.add([.init(address: address, reason: .hardBounce, date: .today())])
-            }
             return .failed(code: code, reply: reply)
         case .fatal(let problem):
             control.stop(.fatal(problem))

@@ -110,8 +110,9 @@ struct StatusCommand: ParsableCommand {
             Terminal.print("Issue \(number) has not been sent\(list.map { " to the list `\($0)`" } ?? "").")
             return
         }
-        try DeadRunRecovery.recoverIfIdle(
-            sends, ledger: ledger, workspace: workspace, policy: RetryPolicy(settings: workspace.loadConfig().sending))
+        if let note = DeadRunRecovery.recoverIfIdle(sends, ledger: ledger, workspace: workspace) {
+            Terminal.error(note)
+        }
         for send in sends {
             Terminal.print(SendSummary.status(try ledger.status(of: send)))
         }

@@ -1,0 +1,74 @@
+import Foundation
+import NewsletterCore
+import Testing
+
+@testable import Delivery
+
+@Suite struct ConnectionBatchTests {
+    let policy = RetryPolicy(maxAttempts: 3, retryAfter: 10, maxAge: 1000)
+
+    /// A ledger with `count` recipients and one connection's batch of `size` over it.
+    func batch(recipients count: Int, size: Int) throws -> (DeliveryLedger, SendRecord, ConnectionBatch) {
+        let ledger = try DeliveryLedger(
+            path: FileManager.default.temporaryDirectory.appending(path: "batch-\(UUID().uuidString)/state.sqlite"))
+        let addresses = try (0..<count).map { try EmailAddress("r\($0)@example.org") }
+        let record = try ledger.createSend(issue: 1, list: "main", now: Date(timeIntervalSince1970: 0)) { insert in
+            for address in addresses { try insert(Subscriber(address: address, name: nil, attributes: [:])) }
+        }
+        let queue = try LedgerQueue(ledger: ledger, sendID: record.id, policy: policy)
+        let batch = ConnectionBatch(
+            queue: queue, folder: ledger.journalFolder, sendID: record.id, slot: 0, size: size, epoch: 0)
+        return (ledger, record, batch)
+    }
+
+    func mail(_ step: ConnectionBatch.Step) throws -> ClaimedRecipient {
+        guard case .mail(let recipient) = step else { throw Failure("expected a recipient, got \(step)") }
+        return recipient
+    }
+
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    @Test func aFoldAfterASecondKeepsTheRestOfTheBatchInOrder() throws {
+        let (ledger, record, batch) = try batch(recipients: 6, size: 3)
+        let first = try mail(batch.take(now: 100))
+        #expect(first.address == "r0@example.org")
+        try batch.record(first, .sent(reply: "250 ok", messageID: "<m@x>"), at: 100)
+        // A second later the outcome goes to the ledger, and the batch is topped up behind r1, r2.
+        let second = try mail(batch.take(now: 101.5))
+        #expect(second.address == "r1@example.org")
+        let status = try ledger.status(of: record)
+        #expect(status.counts[.sent] == 1 && status.counts[.sending] == 3 && status.counts[.pending] == 2)
+        let journal = try BatchJournal.read(ledger.journalFolder.appending(path: "\(record.id)-0.journal"))
+        #expect(journal.epoch == 2 && journal.claimed.count == 3 && journal.outcomes.isEmpty)
+        #expect(journal.claimed.first == second.id)
+
+        try batch.record(second, .deferred(code: 451, reply: "451 later"), at: 102)
+        #expect(try mail(batch.take(now: 102)).address == "r2@example.org")
+        batch.putBack()  // stopped before mailing r2
+        try batch.finish(now: 103)
+        let stopped = try ledger.status(of: record)
+        #expect(stopped.counts[.sent] == 1 && stopped.counts[.deferred] == 1 && stopped.counts[.pending] == 4)
+        #expect(stopped.counts[.sending] == nil && stopped.uncertain.isEmpty)
+        #expect(try BatchJournal.files(in: ledger.journalFolder, sendID: record.id).isEmpty)
+    }
+
+    @Test func everyRecipientIsTakenOnceAcrossBatches() throws {
+        let (ledger, record, batch) = try batch(recipients: 10, size: 4)
+        var mailed: [String] = []
+        loop: while true {
+            switch try batch.take(now: 100) {
+            case .mail(let recipient):
+                mailed.append(recipient.address)
+                try batch.record(recipient, .sent(reply: "250 ok", messageID: "<\(recipient.id)@x>"), at: 100)
+            case .wait: throw Failure("nothing is deferred, so nothing to wait for")
+            case .finished: break loop
+            }
+        }
+        try batch.finish(now: 100)
+        #expect(mailed == (0..<10).map { "r\($0)@example.org" })
+        #expect(try ledger.status(of: record).counts[.sent] == 10)
+    }
+}
