@@ -21,23 +21,19 @@ import Testing
         return (ledger, record, batch)
     }
 
-    func mail(_ step: ConnectionBatch.Step) throws -> ClaimedRecipient {
-        guard case .mail(let recipient) = step else { throw Failure("expected a recipient, got \(step)") }
-        return recipient
-    }
-
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
-        init(_ description: String) { self.description = description }
+    /// The recipient a step says to mail, if it says so.
+    func mail(_ step: ConnectionBatch.Step) -> ClaimedRecipient? {
+        if case .mail(let recipient) = step { return recipient }
+        return nil
     }
 
     @Test func aFoldAfterASecondKeepsTheRestOfTheBatchInOrder() throws {
         let (ledger, record, batch) = try batch(recipients: 6, size: 3)
-        let first = try mail(batch.take(now: 100))
+        let first = try #require(mail(batch.take(now: 100)))
         #expect(first.address == "r0@example.org")
         try batch.record(first, .sent(reply: "250 ok", messageID: "<m@x>"), at: 100)
         // A second later the outcome goes to the ledger, and the batch is topped up behind r1, r2.
-        let second = try mail(batch.take(now: 101.5))
+        let second = try #require(mail(batch.take(now: 101.5)))
         #expect(second.address == "r1@example.org")
         let status = try ledger.status(of: record)
         #expect(status.counts[.sent] == 1 && status.counts[.sending] == 3 && status.counts[.pending] == 2)
@@ -46,7 +42,7 @@ import Testing
         #expect(journal.claimed.first == second.id)
 
         try batch.record(second, .deferred(code: 451, reply: "451 later"), at: 102)
-        #expect(try mail(batch.take(now: 102)).address == "r2@example.org")
+        #expect(try mail(batch.take(now: 102))?.address == "r2@example.org")
         batch.putBack()  // stopped before mailing r2
         try batch.finish(now: 103)
         let stopped = try ledger.status(of: record)
@@ -63,7 +59,9 @@ import Testing
             case .mail(let recipient):
                 mailed.append(recipient.address)
                 try batch.record(recipient, .sent(reply: "250 ok", messageID: "<\(recipient.id)@x>"), at: 100)
-            case .wait: throw Failure("nothing is deferred, so nothing to wait for")
+            case .wait:
+                Issue.record("nothing is deferred, so there is nothing to wait for")
+                break loop
             case .finished: break loop
             }
         }

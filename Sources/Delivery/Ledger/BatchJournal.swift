@@ -207,21 +207,26 @@ final class BatchJournal {
     }
 
     /// `%XX` for the space, `%`, and control bytes; nothing else changes (replies are short
-    /// ASCII, so this is cheap).
+    /// ASCII, so this is cheap). The empty text is a lone `%`, so that every field is a word.
     static func escaped(_ text: String) -> String {
-        if text.utf8.allSatisfy({ $0 > 0x20 && $0 != UInt8(ascii: "%") && $0 != 0x7F }) {
-            return text.isEmpty ? "%" : text
-        }
+        if text.isEmpty { return "%" }
+        if text.utf8.allSatisfy(keepsItself) { return text }
         var bytes: [UInt8] = []
         for byte in text.utf8 {
-            if byte > 0x20 && byte != UInt8(ascii: "%") && byte != 0x7F {
+            if keepsItself(byte) {
                 bytes.append(byte)
             } else {
-                bytes += Array("%\(String(byte, radix: 16, uppercase: true).leftPadded(to: 2))".utf8)
+                bytes += [UInt8(ascii: "%"), hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0xF)]]
             }
         }
         return String(decoding: bytes, as: UTF8.self)
     }
+
+    private static func keepsItself(_ byte: UInt8) -> Bool {
+        byte > 0x20 && byte != UInt8(ascii: "%") && byte != 0x7F
+    }
+
+    private static let hexDigits = Array("0123456789ABCDEF".utf8)
 
     /// nil for a word `escaped` cannot have made.
     static func unescaped(_ word: String) -> String? {
@@ -246,11 +251,5 @@ final class BatchJournal {
         case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
         default: nil
         }
-    }
-}
-
-extension String {
-    fileprivate func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }
