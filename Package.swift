@@ -137,7 +137,11 @@ let package = Package(
         ),
         .testTarget(
             name: "DeliveryTests",
-            dependencies: ["Delivery", "Compose", "NewsletterCore", "NewsletterTestSupport"],
+            dependencies: [
+                "Delivery", "Compose", "NewsletterCore", "NewsletterTestSupport",
+                // To make a ledger as an older version left it, and upgrade it.
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,10 +1,12 @@
 import Foundation
+import NewsletterTestSupport
 import Testing
 
 @testable import Delivery
 
 @Suite struct BatchJournalTests {
-    let folder = FileManager.default.temporaryDirectory.appending(path: "journal-\(UUID().uuidString)")
+    let temporary = TemporaryFolder("journal")
+    var folder: URL { temporary.url }
 
     @Test func everyOutcomeReadsBackAsWritten() throws {
         let awkward = "451 4.3.0 try %20 later\r\nInjected: header\t\u{7F} é"

@@ -1,16 +1,17 @@
 import Foundation
 import NewsletterCore
+import NewsletterTestSupport
 import Testing
 
 @testable import Delivery
 
 @Suite struct ConnectionBatchTests {
     let policy = RetryPolicy(maxAttempts: 3, retryAfter: 10, maxAge: 1000)
+    let folder = TemporaryFolder("batch")
 
     /// A ledger with `count` recipients and one connection's batch of `size` over it.
     func batch(recipients count: Int, size: Int) throws -> (DeliveryLedger, SendRecord, ConnectionBatch) {
-        let ledger = try DeliveryLedger(
-            path: FileManager.default.temporaryDirectory.appending(path: "batch-\(UUID().uuidString)/state.sqlite"))
+        let ledger = try DeliveryLedger(path: folder.appending(path: "state.sqlite"))
         let addresses = try (0..<count).map { try EmailAddress("r\($0)@example.org") }
         let record = try ledger.createSend(issue: 1, list: "main", now: Date(timeIntervalSince1970: 0)) { insert in
             for address in addresses { try insert(Subscriber(address: address, name: nil, attributes: [:])) }

@@ -1,15 +1,17 @@
 import Foundation
+import GRDB
 import NewsletterCore
+import NewsletterTestSupport
 import Testing
 
 @testable import Delivery
 
 @Suite struct LedgerTests {
     let policy = RetryPolicy(maxAttempts: 3, retryAfter: 10, maxAge: 1000)
+    let folder = TemporaryFolder("ledger")
 
     func ledger() throws -> DeliveryLedger {
-        try DeliveryLedger(
-            path: FileManager.default.temporaryDirectory.appending(path: "ledger-\(UUID().uuidString)/state.sqlite"))
+        try DeliveryLedger(path: folder.appending(path: "state.sqlite"))
     }
 
     func subscribers(_ addresses: [String]) throws -> [Subscriber] {
@@ -261,5 +263,37 @@ import Testing
                 sendID: record.id, finishing: (a, .sent(reply: "250", messageID: "<m>")), policy: policy, now: 1)
                 == .finished)
         #expect(try ledger.sentTimes(since: Date(timeIntervalSince1970: 0)) == [1])
+    }
+
+    @Test func aLedgerFromBeforeBatchJournalsKeepsItsMessageInFlightUncertain() throws {
+        // As a v2 ledger was left by a send killed with one message in flight: before v3,
+        // "sending" meant exactly that, and there were no journals to tell otherwise.
+        let path = folder.appending(path: "state.sqlite")
+        try FileManager.default.createDirectory(at: folder.url, withIntermediateDirectories: true)
+        let old = try DatabaseQueue(path: path.path)
+        try DeliveryLedger.migrator.migrate(old, upTo: "v2")
+        try old.write { database in
+            try database.execute(
+                sql: """
+                    INSERT INTO send (id, issue, list, generation, started_at) VALUES (1, 3, 'main', 1, 0);
+                    INSERT INTO recipient (send_id, email, email_key, attributes, state, attempts, first_attempt_at)
+                    VALUES (1, 'a@example.org', 'a@example.org', '{}', 'sent', 1, 1),
+                           (1, 'b@example.org', 'b@example.org', '{}', 'sending', 1, 1),
+                           (1, 'c@example.org', 'c@example.org', '{}', 'pending', 0, NULL);
+                    """)
+        }
+        try old.close()
+
+        let ledger = try DeliveryLedger(path: path)
+        let record = try #require(try ledger.latestSend(issue: 3, list: "main"))
+        #expect(try ledger.recover(sendID: record.id, policy: policy) == 0, "no journals: nothing more to take in")
+        let status = try ledger.status(of: record)
+        #expect(status.uncertain == ["b@example.org"])
+        #expect(status.counts[.sending] == nil && status.counts[.deferred] == 1 && status.counts[.pending] == 1)
+        // Retried first, as the second attempt, then the one never tried.
+        let run = try Run(ledger, record, policy: policy)
+        let resumed = try claimBatch(run, 3, at: 5)
+        #expect(resumed.map(\.address) == ["b@example.org", "c@example.org"])
+        #expect(resumed.map(\.attempts) == [2, 1])
     }
 }
