@@ -45,9 +45,13 @@ import Testing
         let (renderer, _, _) = try renderers(Self.sample)
         for recipient in recipients {
             let strings = try renderer.render(for: recipient)
-            let encoded = try #require(try renderer.encodedParts(for: recipient))
+            let parts = try #require(try renderer.encodedParts(for: recipient))
+            var encoded: (text: [UInt8], html: [UInt8]) = ([], [])
+            parts.appendText(to: &encoded.text)
+            parts.appendHTML(to: &encoded.html)
             #expect(String(decoding: decodeQuotedPrintable(encoded.text), as: UTF8.self) == strings.text)
             #expect(String(decoding: decodeQuotedPrintable(encoded.html), as: UTF8.self) == strings.html)
+            #expect(encoded.text.count <= parts.textSizeHint && encoded.html.count <= parts.htmlSizeHint)
             for part in [encoded.text, encoded.html] {
                 let lines = String(decoding: part, as: UTF8.self).components(separatedBy: "\r\n")
                 #expect(lines.allSatisfy { $0.utf8.count <= 76 })

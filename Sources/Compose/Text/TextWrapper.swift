@@ -24,9 +24,20 @@ public enum TextWrapper {
         // wrap a little early but never runs past the width. The prefix is the line's own start.
         let words = Array(line.utf8.dropFirst(prefix.utf8.count))
         var output = Array(prefix.utf8)
+        output.reserveCapacity(words.count + output.count + 16)
         var currentLength = prefix.unicodeScalars.count
         var currentHasWord = false
-        for word in words.split(separator: 0x20, omittingEmptySubsequences: true) {
+        // Each run of bytes between spaces, found by index rather than by `split`, which makes
+        // an array of its pieces first.
+        var start = 0
+        while start < words.count {
+            guard words[start] != 0x20 else {
+                start += 1
+                continue
+            }
+            let end = words[start...].firstIndex(of: 0x20) ?? words.count
+            let word = words[start..<end]
+            start = end
             let wordLength = word.count { $0 & 0xC0 != 0x80 }
             if currentHasWord, currentLength + 1 + wordLength > width {
                 output.append(0x0A)
@@ -48,6 +59,9 @@ public enum TextWrapper {
     /// The prefix of the first line and the one continuation lines get: `> > - ` continues as
     /// `> >   `, `[12] ` as five spaces.
     static func prefixes(of line: Substring) -> (first: String, hanging: String) {
+        // Most lines start with none of the characters a prefix can start with.
+        guard let byte = line.utf8.first, " >-*[".utf8.contains(byte) || byte == 0xE2 || (0x30...0x39).contains(byte)
+        else { return ("", "") }
         var rest = line[...]
         var quote = ""
         // Leading spaces and quote markers repeat on every line.

@@ -6,7 +6,23 @@ import Foundation
 enum HeaderEncoding {
     /// `Name: value`, folded, with CRLF. `value` must already be encoded.
     static func field(_ name: String, _ value: String) -> String {
-        fold("\(name): \(value)") + "\r\n"
+        var bytes: [UInt8] = []
+        appendField(name, value, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `field`, written straight into a message: every message has a few of its own.
+    static func appendField(_ name: String, _ value: String, to output: inout [UInt8]) {
+        let start = output.count
+        output.append(contentsOf: name.utf8)
+        output.append(contentsOf: [0x3A, 0x20])
+        output.append(contentsOf: value.utf8)
+        if output.count - start > 78 {
+            let line = Array(output[start...])
+            output.removeSubrange(start...)
+            fold(line, into: &output)
+        }
+        output.append(contentsOf: [13, 10])
     }
 
     /// An unstructured value such as the subject: as it is when it is plain ASCII, else as
@@ -78,15 +94,15 @@ enum HeaderEncoding {
     /// Breaks a header line before spaces so that no line passes 78 characters where a space
     /// allows; an unbreakable run stays whole (and stays far below 998).
     /// Works on bytes: every message has a long List-Unsubscribe line, and a space is one byte.
-    static func fold(_ line: String) -> String {
-        guard line.utf8.count > 78 else { return line }
-        var output: [UInt8] = []
-        output.reserveCapacity(line.utf8.count + 16)
+    private static func fold(_ line: [UInt8], into output: inout [UInt8]) {
         var currentLength = 0
         var currentHasText = false
-        for (index, word) in line.utf8.split(separator: 0x20, omittingEmptySubsequences: false).enumerated() {
-            if index > 0 {
-                if currentLength + 1 + word.count > 78, currentHasText {
+        // Each word, empty ones included, and the space before it (but the first).
+        var start = 0
+        while start <= line.count {
+            let end = line[start...].firstIndex(of: 0x20) ?? line.count
+            if start > 0 {
+                if currentLength + 1 + (end - start) > 78, currentHasText {
                     output.append(contentsOf: [13, 10])
                     currentLength = 0
                     currentHasText = false
@@ -94,10 +110,10 @@ enum HeaderEncoding {
                 output.append(0x20)
                 currentLength += 1
             }
-            output.append(contentsOf: word)
-            currentLength += word.count
-            currentHasText = currentHasText || !word.isEmpty
+            output.append(contentsOf: line[start..<end])
+            currentLength += end - start
+            currentHasText = currentHasText || end > start
+            start = end + 1
         }
-        return String(decoding: output, as: UTF8.self)
     }
 }

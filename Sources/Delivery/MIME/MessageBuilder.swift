@@ -37,43 +37,51 @@ struct MessageLayout {
         var boundary: String
     }
 
-    /// A part's content: text to encode, or text already quoted-printable.
+    /// A part's content: text to encode, or a writer of text already quoted-printable (so that
+    /// a personalised part goes straight into the message, not through a copy of its own).
     enum Body {
         case plain(String)
-        case encoded([UInt8])
+        case encoded(sizeHint: Int, write: (inout [UInt8]) -> Void)
 
         var sizeHint: Int {
             switch self {
             case .plain(let text): text.utf8.count * 3
-            case .encoded(let bytes): bytes.count
+            case .encoded(let sizeHint, _): sizeHint
             }
         }
     }
 
+    private static let partHeads = ["text/plain", "text/html"].map {
+        Array("\r\nContent-Type: \($0); charset=UTF-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n".utf8)
+    }
+
     func bytes(_ personal: Personal) -> [UInt8] {
-        var head = HeaderEncoding.field(
-            "To", HeaderEncoding.mailbox(name: personal.toName, address: personal.toAddress))
-        head += HeaderEncoding.field("Date", personal.date)
-        head += HeaderEncoding.field("Message-ID", personal.messageID)
-        head += HeaderEncoding.field("List-Unsubscribe", "<\(personal.unsubscribeURL)>, <\(unsubscribeMailto)>")
-        head += HeaderEncoding.field("Content-Type", "multipart/alternative; boundary=\"\(personal.boundary)\"")
-        head += "\r\n"
         var output: [UInt8] = []
         // Room for the worst case of quoted-printable (three bytes for one), so no part regrows it.
-        output.reserveCapacity(
-            sharedHeaders.count + head.utf8.count + personal.text.sizeHint + personal.html.sizeHint + 1024)
+        output.reserveCapacity(sharedHeaders.count + personal.text.sizeHint + personal.html.sizeHint + 2048)
         output.append(contentsOf: sharedHeaders)
-        output.append(contentsOf: head.utf8)
-        for (type, body) in [("text/plain", personal.text), ("text/html", personal.html)] {
-            output.append(contentsOf: "--\(personal.boundary)\r\nContent-Type: \(type); charset=UTF-8\r\n".utf8)
-            output.append(contentsOf: "Content-Transfer-Encoding: quoted-printable\r\n\r\n".utf8)
+        HeaderEncoding.appendField(
+            "To", HeaderEncoding.mailbox(name: personal.toName, address: personal.toAddress), to: &output)
+        HeaderEncoding.appendField("Date", personal.date, to: &output)
+        HeaderEncoding.appendField("Message-ID", personal.messageID, to: &output)
+        HeaderEncoding.appendField(
+            "List-Unsubscribe", "<\(personal.unsubscribeURL)>, <\(unsubscribeMailto)>", to: &output)
+        HeaderEncoding.appendField(
+            "Content-Type", "multipart/alternative; boundary=\"\(personal.boundary)\"", to: &output)
+        output.append(contentsOf: [13, 10])
+        for (body, partHead) in zip([personal.text, personal.html], Self.partHeads) {
+            output.append(contentsOf: [0x2D, 0x2D])
+            output.append(contentsOf: personal.boundary.utf8)
+            output.append(contentsOf: partHead)
             switch body {
             case .plain(let text): QuotedPrintable.encode(text, into: &output)
-            case .encoded(let bytes): output.append(contentsOf: bytes)
+            case .encoded(_, let write): write(&output)
             }
             output.append(contentsOf: [13, 10])
         }
-        output.append(contentsOf: "--\(personal.boundary)--\r\n".utf8)
+        output.append(contentsOf: [0x2D, 0x2D])
+        output.append(contentsOf: personal.boundary.utf8)
+        output.append(contentsOf: [0x2D, 0x2D, 13, 10])
         return output
     }
 }

@@ -33,17 +33,25 @@ final class PersonalizedRenderer {
         return (html.render(values), text.render(values))
     }
 
-    /// Both parts for `recipient`, already quoted-printable: what goes on the wire, without
-    /// making the parts as strings first. The text between personal values is encoded once per
-    /// shape. `nil` when the shape needs a full render; then encode `render(for:)` instead.
-    func encodedParts(for recipient: Recipient) throws -> (text: [UInt8], html: [UInt8])? {
+    /// Both parts for `recipient`, to be written quoted-printable: what goes on the wire,
+    /// without making the parts as strings first. The text between personal values is encoded
+    /// once per shape. `nil` when the shape needs a full render; then encode `render(for:)`.
+    func encodedParts(for recipient: Recipient) throws -> EncodedParts? {
         let values = Self.slotValues(of: recipient)
         guard let shape = try shape(of: values), let html = shape.html, let text = shape.text else { return nil }
-        var encodedText: [UInt8] = []
-        var encodedHTML: [UInt8] = []
-        text.appendEncoded(values, to: &encodedText)
-        html.appendEncoded(values, to: &encodedHTML)
-        return (encodedText, encodedHTML)
+        return EncodedParts(text: text, html: html, values: values)
+    }
+
+    /// One recipient's parts, written into their message when it is put together.
+    struct EncodedParts {
+        fileprivate let text: SlotTemplate
+        fileprivate let html: SlotTemplate
+        fileprivate let values: [String: String]
+
+        var textSizeHint: Int { text.encodedSizeHint(values) }
+        var htmlSizeHint: Int { html.encodedSizeHint(values) }
+        func appendText(to output: inout [UInt8]) { text.appendEncoded(values, to: &output) }
+        func appendHTML(to output: inout [UInt8]) { html.appendEncoded(values, to: &output) }
     }
 
     private func shape(of values: [String: String]) throws -> CompiledShape? {
@@ -61,7 +69,11 @@ final class PersonalizedRenderer {
     /// The personal values by template path: `subscriber.email`, `subscriber.city`, `unsubscribe_url`.
     static func slotValues(of recipient: Recipient) -> [String: String] {
         var values: [String: String] = [:]
-        for (name, value) in recipient.fields { values["subscriber.\(name)"] = value }
+        values.reserveCapacity(recipient.attributes.count + 3)
+        // `Recipient.fields`, made once per message without a dictionary of its own.
+        for (name, value) in recipient.attributes where !value.isEmpty { values["subscriber." + name] = value }
+        values["subscriber.email"] = recipient.email
+        if let name = recipient.name, !name.isEmpty { values["subscriber.name"] = name }
         values["unsubscribe_url"] = recipient.unsubscribeURL
         return values
     }
@@ -112,6 +124,9 @@ struct SlotTemplate {
     /// The same document for the wire: quoted-printable, with the text between values encoded
     /// once here and each value encoded per message.
     private var encodedPieces: [EncodedPiece] = []
+    /// The bytes of the encoded shared text, and the number of places that take values.
+    private var sharedSize = 0
+    private var slots = 0
 
     private enum EncodedPiece {
         /// Quoted-printable of shared text, ending at the start of a line (after a line break or
@@ -146,6 +161,23 @@ struct SlotTemplate {
             if lineIndex < lines.count - 1 { pieces.append(.literal("\n")) }
         }
         encodedPieces = Self.encode(pieces, byLine: rewrapLines)
+        for piece in encodedPieces {
+            switch piece {
+            case .encoded(let bytes): sharedSize += bytes.count
+            case .value: slots += 1
+            case .line(let parts):
+                slots += 1
+                for case .literal(let text) in parts { sharedSize += text.utf8.count * 3 }
+            }
+        }
+    }
+
+    /// About the size of `appendEncoded`'s output, for reserving room: the shared text, and
+    /// every slot with the longest value, quoted-printable at its usual worst. Only a hint:
+    /// an output that grows past it is copied once.
+    func encodedSizeHint(_ values: [String: String]) -> Int {
+        let longest = values.values.reduce(0) { max($0, $1.utf8.count) }
+        return sharedSize + slots * (longest * 6 + 80)
     }
 
     /// Groups the pieces for `appendEncoded`: runs of shared text encoded now.

@@ -54,7 +54,8 @@ final class MessageFactory {
         let text: MessageLayout.Body
         let html: MessageLayout.Body
         if let encoded = try renderer.encodedParts(for: recipient) {
-            (text, html) = (.encoded(encoded.text), .encoded(encoded.html))
+            text = .encoded(sizeHint: encoded.textSizeHint, write: encoded.appendText)
+            html = .encoded(sizeHint: encoded.htmlSizeHint, write: encoded.appendHTML)
         } else {
             let parts = try renderer.render(for: recipient)
             (text, html) = (.plain(parts.text), .plain(parts.html))

@@ -91,21 +91,38 @@ struct UnsubscribeSigner {
     }
 
     func encoded(_ token: UnsubscribeToken) -> String {
-        let payload = Array("\(token.list)\n\(token.address)".utf8)
+        var payload: [UInt8] = []
+        payload.reserveCapacity(token.list.utf8.count + token.address.utf8.count + 1)
+        payload.append(contentsOf: token.list.utf8)
+        payload.append(0x0A)
+        payload.append(contentsOf: token.address.utf8)
         var mac = keyed
         mac.update(data: payload)
-        return Base64URL.encode(payload) + "." + Base64URL.encode(Array(mac.finalize()))
+        // Both halves into one buffer, and one string made of it: every message has a token.
+        var output: [UInt8] = []
+        output.reserveCapacity((payload.count + 2) / 3 * 4 + 1 + 43)
+        Base64URL.append(payload, to: &output)
+        output.append(0x2E)
+        mac.finalize().withUnsafeBytes { Base64URL.append($0, to: &output) }
+        return String(decoding: output, as: UTF8.self)
     }
 }
 
 enum Base64URL {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 
-    /// Base64 with the URL-safe alphabet and no padding (RFC 4648, section 5). Every message
-    /// carries a token, so this does not go through Foundation's string replacing.
+    /// Base64 with the URL-safe alphabet and no padding (RFC 4648, section 5).
     static func encode(_ data: [UInt8]) -> String {
         var output: [UInt8] = []
         output.reserveCapacity((data.count + 2) / 3 * 4)
+        append(data, to: &output)
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// `encode`, into `output`. Every message carries a token, so this does not go through
+    /// Foundation's string replacing.
+    static func append(_ data: some RandomAccessCollection<UInt8>, to output: inout [UInt8]) {
+        let data = Array(data)
         var index = data.startIndex
         while index < data.endIndex {
             let count = min(3, data.endIndex - index)
@@ -119,7 +136,6 @@ enum Base64URL {
             if count > 2 { output.append(alphabet[Int(group & 63)]) }
             index += count
         }
-        return String(decoding: output, as: UTF8.self)
     }
 
     static func decode(_ text: Substring) -> Data? {
