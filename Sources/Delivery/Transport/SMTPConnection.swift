@@ -213,22 +213,26 @@ private final class UploadSource {
 
 /// The relay's reply lines during one transfer, such as `250 2.0.0 Ok: queued as 4F2A1`.
 private final class ReplyTranscript {
-    // Kept as bytes: every message has several reply lines, and only one becomes text.
-    private var lines: [[UInt8]] = []
+    // One buffer of bytes, kept between transfers: every message has several reply lines,
+    // and only one becomes text. The relay's lines end with CRLF; curl passes them whole.
+    private var bytes: [UInt8] = []
+    /// Enough for every line of an ordinary transfer; beyond it the oldest lines go.
+    private static let limit = 16 * 1024
 
-    func reset() { lines.removeAll(keepingCapacity: true) }
+    func reset() { bytes.removeAll(keepingCapacity: true) }
 
-    func record(_ bytes: UnsafeRawBufferPointer) {
-        for line in bytes.split(whereSeparator: { $0 == 10 || $0 == 13 }) {
-            lines.append(Array(line.prefix(500)))
-            if lines.count > 32 { lines.removeFirst() }
-        }
+    func record(_ line: UnsafeRawBufferPointer) {
+        bytes.append(contentsOf: line.prefix(Self.limit))
+        bytes.append(10)
+        if bytes.count > Self.limit { bytes.removeFirst(bytes.count - Self.limit) }
     }
 
     /// The last line with this reply code: after a refused recipient curl says QUIT, and the
     /// relay's "221 Bye" is not the answer that matters.
     func reply(withCode code: Int) -> String {
+        let lines = bytes.split(whereSeparator: { $0 == 10 || $0 == 13 })
         let prefix = Array(String(code).utf8)
-        return String(decoding: lines.last { $0.starts(with: prefix) } ?? lines.last ?? [], as: UTF8.self)
+        let line = lines.last { $0.starts(with: prefix) } ?? lines.last ?? []
+        return String(decoding: line.prefix(500), as: UTF8.self)
     }
 }
