@@ -17,6 +17,8 @@ final class ConnectionBatch {
     private var outcomes: [(recipient: ClaimedRecipient, outcome: BatchJournal.Outcome)] = []
     private var journal: BatchJournal?
     private var foldedAt = -Double.infinity
+    /// Told each newly claimed group of recipients, in the order `take` will give them.
+    var claimed: ([ClaimedRecipient]) -> Void = { _ in }
 
     /// The longest a connection keeps outcomes from the ledger.
     static let foldInterval = 1.0
@@ -92,7 +94,10 @@ final class ConnectionBatch {
         foldedAt = now
         upcoming.removeFirst(next)
         next = 0
-        if case .send(let claimed) = step { upcoming += claimed }
+        if case .send(let newlyClaimed) = step {
+            upcoming += newlyClaimed
+            claimed(newlyClaimed)
+        }
         if !upcoming.isEmpty {
             epoch += 1
             if journal == nil {

@@ -1,8 +1,9 @@
 import Foundation
 import NewsletterCore
 
-/// One connection of a send, on its own thread: takes a recipient from its batch, waits for
-/// the rate limiter, renders and sends the message, records the reply, and so on until the
+/// One connection of a send, on its own thread: takes a recipient from its batch, takes their
+/// message from its `MessageMaker` (which makes the batch's messages ahead on a thread of its
+/// own), waits for the rate limiter, sends the message, records the reply, and so on until the
 /// ledger has nothing left or the send is told to stop.
 final class SendWorker: @unchecked Sendable {
     // `@unchecked`: a worker is created on the main thread and then used by its own thread only.
@@ -32,9 +33,10 @@ final class SendWorker: @unchecked Sendable {
     func run() throws {
         let prepared = sender.prepared
         let connection = SMTPConnection(endpoint: sender.endpoint)
-        let factory = MessageFactory(
-            config: prepared.config, list: send.list, content: prepared.content, composer: prepared.composer,
-            secret: sender.secret)
+        let maker = MessageMaker(
+            factory: MessageFactory(
+                config: prepared.config, list: send.list, content: prepared.content, composer: prepared.composer,
+                secret: sender.secret))
         switch connection.open() {
         case .accepted:
             break
@@ -46,8 +48,11 @@ final class SendWorker: @unchecked Sendable {
                 .fatal("The relay at \(sender.endpoint.url.absoluteString) cannot be used: \(reply)."))
             return
         }
+        batch.claimed = maker.enqueue
+        maker.start(name: "make-\(index)")
+        defer { maker.close() }
         do {
-            try mailUntilDone(with: connection, factory: factory)
+            try mailUntilDone(with: connection, maker: maker)
         } catch {
             // The outcomes so far and the untried rest of the batch go to the ledger; if that
             // fails too, the journal has them for the next run.
@@ -57,7 +62,7 @@ final class SendWorker: @unchecked Sendable {
         try batch.finish(now: Self.now)
     }
 
-    private func mailUntilDone(with connection: SMTPConnection, factory: MessageFactory) throws {
+    private func mailUntilDone(with connection: SMTPConnection, maker: MessageMaker) throws {
         while true {
             if control.shouldStop { return }
             switch try batch.take(now: Self.now) {
@@ -72,11 +77,10 @@ final class SendWorker: @unchecked Sendable {
                     control.count(.suppressed)
                     continue
                 }
-                // The message is made before the slot is reserved: the first one of a thread also
-                // compiles and validates its templates, and that must not delay a reserved slot
-                // (the delayed messages would then bunch with the next ones).
-                let message = try factory.message(
-                    to: recipient.address, name: recipient.name, attributes: recipient.attributes)
+                // The message is made (ahead, by the maker) before the slot is reserved: the first
+                // one of a thread also compiles and validates its templates, and that must not
+                // delay a reserved slot (the delayed messages would then bunch with the next ones).
+                let message = try maker.message(for: recipient)
                 pause(until: limiter.reserve(at: Self.now))
                 if control.shouldStop {
                     batch.putBack()
