@@ -110,9 +110,12 @@ import Testing
         let sample = try SampleWorkspace()
         try sample.generateList(120)
         let rejected = ["reader7@example.org", "reader99@example.org"]
+        // Faults in about one attempt in five. Retries back off from 1 s, doubling: a recipient
+        // unlucky five times in a row waits 31 s in all, six times 63 s; rarer faults keep that
+        // tail short.
         let server = try SMTPTestServer(
             options: [
-                "--tempfail", "0.15", "--drop-in-data", "0.05", "--drop-after-data", "0.05", "--seed", "7", "--reject",
+                "--tempfail", "0.1", "--drop-in-data", "0.04", "--drop-after-data", "0.05", "--seed", "7", "--reject",
             ]
                 + rejected)
         try sample.appendToConfig(
