@@ -7,13 +7,31 @@ import Testing
 @testable import Delivery
 
 @Suite(.timeLimit(.minutes(1))) struct MessageMakerTests {
-    func maker(_ workspace: Workspace, issue: Int) throws -> MessageMaker {
+    /// Time that moves only when a test says so.
+    final class TestClock: @unchecked Sendable {
+        // `@unchecked`: `time` is touched only while `lock` is held.
+        private let lock = NSLock()
+        private var time = 1000.0
+
+        var now: Double { lock.withLock { time } }
+        func advance(_ seconds: Double) { lock.withLock { time += seconds } }
+    }
+
+    func maker(_ workspace: Workspace, issue: Int, clock: TestClock? = nil) throws -> MessageMaker {
         let config = try workspace.loadConfig()
         let composer = try IssueComposer(config: config, templates: TemplateSet(workspace: workspace))
         let content = IssueContent(issue: try workspace.loadIssue(issue), config: config)
         let secret = try UnsubscribeSecret(bytes: Data(repeating: 7, count: 32))
-        return MessageMaker(
-            factory: MessageFactory(config: config, list: "main", content: content, composer: composer, secret: secret))
+        let factory = MessageFactory(
+            config: config, list: "main", content: content, composer: composer, secret: secret)
+        guard let clock else { return MessageMaker(factory: factory) }
+        return MessageMaker(factory: factory, clock: { clock.now })
+    }
+
+    /// Waits (briefly) until the maker has made `count` messages, and says whether it has.
+    func waitUntil(_ maker: MessageMaker, made count: Int) -> Bool {
+        for _ in 0..<500 where maker.madeCount < count { Thread.sleep(forTimeInterval: 0.01) }
+        return maker.madeCount >= count
     }
 
     func recipient(_ index: Int, city: String? = nil) -> ClaimedRecipient {
@@ -74,6 +92,56 @@ import Testing
         #expect(try addressee(maker.message(for: recipients[0])) == "r0@example.org")
         #expect(throws: (any Error).self) { try maker.message(for: recipients[1]) }
         #expect(try addressee(maker.message(for: recipients[2])) == "r2@example.org")
+    }
+
+    @Test func messagesAreMadeAheadAtSpeedAndOnlyWhenAskedForAtASlowPace() throws {
+        let temp = try TemporaryWorkspace()
+        try temp.issue(1)
+        let clock = TestClock()
+        let maker = try maker(temp.workspace, issue: 1, clock: clock)
+        maker.start(name: "test-maker")
+        defer { maker.close() }
+        maker.enqueue((0..<100).map { recipient($0) })
+        // Taken quickly one after the other: the maker fills its stock.
+        _ = try maker.message(for: recipient(0))
+        _ = try maker.message(for: recipient(1))
+        #expect(waitUntil(maker, made: 2 + MessageMaker.stock))
+        Thread.sleep(forTimeInterval: 0.05)
+        #expect(maker.madeCount == 2 + MessageMaker.stock, "no more than the stock ahead")
+        // Past the stock, a recipient further on: those between were passed over, not made;
+        // the stock is filled again after it.
+        #expect(try addressee(maker.message(for: recipient(60))) == "r60@example.org")
+        #expect(waitUntil(maker, made: 3 + 2 * MessageMaker.stock))
+        Thread.sleep(forTimeInterval: 0.05)
+        #expect(maker.madeCount == 3 + 2 * MessageMaker.stock)
+        // Much later, at a slow pace: the stock is stale, and each message is made when it is
+        // asked for, none ahead.
+        clock.advance(MessageMaker.freshness + 1)
+        let before = maker.madeCount
+        #expect(try addressee(maker.message(for: recipient(61))) == "r61@example.org")
+        clock.advance(MessageMaker.slowPace * 2)
+        #expect(try addressee(maker.message(for: recipient(62))) == "r62@example.org")
+        Thread.sleep(forTimeInterval: 0.05)
+        #expect(maker.madeCount == before + 2, "made \(maker.madeCount - before) for two slow asks")
+    }
+
+    @Test func aMessageReadyForTooLongIsMadeAgain() throws {
+        let temp = try TemporaryWorkspace()
+        try temp.issue(1)
+        let clock = TestClock()
+        let maker = try maker(temp.workspace, issue: 1, clock: clock)
+        maker.start(name: "test-maker")
+        defer { maker.close() }
+        maker.enqueue((0..<5).map { recipient($0) })
+        _ = try maker.message(for: recipient(0))
+        _ = try maker.message(for: recipient(1))
+        #expect(waitUntil(maker, made: 5))
+        clock.advance(MessageMaker.freshness + 1)
+        #expect(try addressee(maker.message(for: recipient(2))) == "r2@example.org")
+        #expect(maker.madeCount == 6, "r2's stale message was made again")
+        // Asked for again (after a long wait for its slot): made again.
+        _ = try maker.message(for: recipient(2))
+        #expect(maker.madeCount == 7)
     }
 
     @Test func closingWithWorkLeftStopsTheMaker() throws {

@@ -2,31 +2,49 @@ import Foundation
 
 /// Makes one connection's next messages on a thread of its own, while the connection waits for
 /// the relay's replies: on two cores shared with the relay, work taken off the connection's
-/// thread shortens every message's turn. It keeps a few messages ready (so that at slow rates
-/// a Date header is never much older than its send), and starts again only when the stock runs
-/// low, so the two threads rarely wake each other. Making a message changes nothing anywhere:
-/// this has no part in crash safety.
+/// thread shortens every message's turn. It keeps a few messages ready and starts again only
+/// when the stock runs low, so the two threads rarely wake each other. Its messages stay
+/// fresh: one ready for longer than `freshness` is made again (its Date header would lag), and
+/// when the connection takes messages slowly (a low rate), each is made only when asked for.
+/// Making a message changes nothing anywhere: this has no part in crash safety.
 final class MessageMaker: @unchecked Sendable {
     // `@unchecked`: `factory` is used by the maker's thread only; everything else is touched
     // only while `condition` is locked.
     private let factory: MessageFactory
+    private let clock: @Sendable () -> Double
     private let condition = NSCondition()
     private var toMake: [ClaimedRecipient] = []
     /// The recipient whose message is being made.
     private var making: Int64?
-    private var ready: [(id: Int64, message: Result<MessageFactory.Message, any Error>)] = []
+    private var ready: [(id: Int64, madeAt: Double, message: Result<MessageFactory.Message, any Error>)] = []
     /// The recipient the connection waits for.
     private var wanted: Int64?
     private var filling = false
+    /// Whether the connection takes its messages slowly: then none is made ahead.
+    private var slow = false
+    private var lastTaken = -Double.infinity
     private var closed = false
     private var finished = false
+    private var made = 0
 
     /// The most messages kept ready, and the stock below which the maker starts again.
     static let stock = 16
     static let lowWater = 4
+    /// The age at which a ready message is made again.
+    static let freshness = 10.0
+    /// Messages taken further apart than this are made only when asked for.
+    static let slowPace = 0.5
 
-    init(factory: MessageFactory) {
+    init(factory: MessageFactory, clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
         self.factory = factory
+        self.clock = clock
+    }
+
+    /// How many messages were made so far.
+    var madeCount: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return made
     }
 
     func start(name: String) {
@@ -44,21 +62,35 @@ final class MessageMaker: @unchecked Sendable {
     }
 
     /// The message for `recipient`. Messages made for recipients the connection passed over
-    /// (suppressed meanwhile) are dropped; a recipient never enqueued is made next.
+    /// (suppressed meanwhile) are dropped; a recipient never enqueued, or whose message has been
+    /// taken already or waited too long, is made next.
     func message(for recipient: ClaimedRecipient) throws -> MessageFactory.Message {
         condition.lock()
         defer { condition.unlock() }
+        let now = clock()
+        slow = now - lastTaken > Self.slowPace
+        lastTaken = now
         while true {
             if let index = ready.firstIndex(where: { $0.id == recipient.id }) {
-                let message = ready[index].message
+                let entry = ready[index]
                 ready.removeFirst(index + 1)
-                wanted = nil
                 if ready.count < Self.lowWater { condition.broadcast() }
-                return try message.get()
+                if clock() - entry.madeAt <= Self.freshness {
+                    wanted = nil
+                    return try entry.message.get()
+                }
+                // Older messages are older still: make this one and the rest again.
+                ready.removeAll()
             }
             precondition(!finished, "a message asked for after the maker closed")
-            if making != recipient.id, !toMake.contains(where: { $0.id == recipient.id }) {
-                toMake.insert(recipient, at: 0)
+            if making != recipient.id {
+                if let index = toMake.firstIndex(where: { $0.id == recipient.id }) {
+                    // Those before it were passed over, and everything ready with them.
+                    toMake.removeFirst(index)
+                    ready.removeAll()
+                } else {
+                    toMake.insert(recipient, at: 0)
+                }
             }
             wanted = recipient.id
             condition.broadcast()
@@ -79,7 +111,7 @@ final class MessageMaker: @unchecked Sendable {
         condition.lock()
         while !closed {
             let starving = wanted.map { id in !ready.contains { $0.id == id } } ?? false
-            filling = filling ? ready.count < Self.stock : ready.count < Self.lowWater
+            filling = !slow && (filling ? ready.count < Self.stock : ready.count < Self.lowWater)
             guard !toMake.isEmpty, filling || starving else {
                 condition.wait()
                 continue
@@ -90,9 +122,11 @@ final class MessageMaker: @unchecked Sendable {
             let message = Result {
                 try factory.message(to: recipient.address, name: recipient.name, attributes: recipient.attributes)
             }
+            let madeAt = clock()
             condition.lock()
             making = nil
-            ready.append((recipient.id, message))
+            made += 1
+            ready.append((recipient.id, madeAt, message))
             if wanted == recipient.id { condition.broadcast() }
         }
         finished = true

@@ -50,7 +50,10 @@ final class SendWorker: @unchecked Sendable {
         }
         batch.claimed = maker.enqueue
         maker.start(name: "make-\(index)")
-        defer { maker.close() }
+        defer {
+            maker.close()
+            batch.claimed = { _ in }
+        }
         do {
             try mailUntilDone(with: connection, maker: maker)
         } catch {
@@ -80,8 +83,13 @@ final class SendWorker: @unchecked Sendable {
                 // The message is made (ahead, by the maker) before the slot is reserved: the first
                 // one of a thread also compiles and validates its templates, and that must not
                 // delay a reserved slot (the delayed messages would then bunch with the next ones).
-                let message = try maker.message(for: recipient)
-                pause(until: limiter.reserve(at: Self.now))
+                var message = try maker.message(for: recipient)
+                let slot = limiter.reserve(at: Self.now)
+                let wait = slot - Self.now
+                pause(until: slot)
+                // A long wait for the slot (a window cap, a slow rate) would leave the Date
+                // header behind: the message is made again.
+                if wait > MessageMaker.freshness, !control.shouldStop { message = try maker.message(for: recipient) }
                 if control.shouldStop {
                     batch.putBack()
                     return
