@@ -189,6 +189,24 @@ import Testing
         #expect(status.contains("sent \(listSize)"))
     }
 
+    @Test func statusDuringASendSaysSoAndShowsTheClaimedRecipients() throws {
+        let sample = try SampleWorkspace()
+        try sample.generateList(200)
+        let server = try SMTPTestServer()
+        try sample.appendToConfig("[smtp]\nurl = \"\(server.url)\"\nconnections = 2")
+        let process = try sample.start(["send", "3", "--rate", "20/s"])
+        defer {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+        Thread.sleep(forTimeInterval: 1.5)
+        let status = try sample.run(["status", "3"])
+        #expect(status.status == 0, "\(status.stderr)")
+        #expect(status.stderr.contains("a send is running in this workspace"), "\(status.stderr)")
+        let sending = status.stdout.components(separatedBy: "sending ").dropFirst().first?.prefix { $0.isNumber }
+        #expect(Int(sending ?? "") ?? 0 > 0, "\(status.stdout)")
+    }
+
     @Test func anUnsubscribeDuringASendIsHonouredByIt() throws {
         let sample = try SampleWorkspace()
         try sample.generateList(40)

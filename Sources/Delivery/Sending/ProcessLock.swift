@@ -36,4 +36,14 @@ final class ProcessLock {
         flock(descriptor, LOCK_UN)
         close(descriptor)
     }
+
+    /// Whether another process holds the lock at this moment.
+    static func isHeld(file: URL) -> Bool {
+        let descriptor = open(file.path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else { return errno == EWOULDBLOCK }
+        flock(descriptor, LOCK_UN)
+        return false
+    }
 }
