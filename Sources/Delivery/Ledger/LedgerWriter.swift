@@ -24,6 +24,7 @@ final class LedgerWriter {
     private let markNotAttempted: SQLiteStatement
     private let claimDue: SQLiteStatement
     private let claimPending: SQLiteStatement
+    private let claimPendingBatch: SQLiteStatement
     private let nextDue: SQLiteStatement
     private let anyInFlight: SQLiteStatement
     private let firstID: SQLiteStatement
@@ -82,6 +83,13 @@ final class LedgerWriter {
             """
             \(claim) WHERE id = (SELECT id FROM recipient NOT INDEXED WHERE id > ?3 AND send_id = ?2
                 AND state = 'pending' ORDER BY id LIMIT 1) \(claimed)
+            """)
+        // The same for up to ?4 at once: one statement per batch instead of one per recipient.
+        // RETURNING gives the rows in no set order: `claimAhead` sorts them.
+        claimPendingBatch = try connection.prepare(
+            """
+            \(claim) WHERE id IN (SELECT id FROM recipient NOT INDEXED WHERE id > ?3 AND send_id = ?2
+                AND state = 'pending' ORDER BY id LIMIT ?4) \(claimed)
             """)
         nextDue = try connection.prepare(
             "SELECT MIN(next_attempt_at) FROM recipient WHERE send_id = ? AND state = 'deferred'")
@@ -197,8 +205,14 @@ final class LedgerWriter {
     /// put back behind it.
     private func claim(_ count: Int, sendID: Int64, now: Double, cursor: inout ClaimCursor) throws -> NextStep {
         var claimed: [ClaimedRecipient] = []
-        while claimed.count < count, let next = try claimOne(sendID: sendID, now: now, cursor: &cursor) {
-            claimed.append(next)
+        while claimed.count < count, let due = try claimDue(sendID: sendID, now: now, cursor: &cursor) {
+            claimed.append(due)
+        }
+        if claimed.count < count {
+            claimed += try claimAhead(count - claimed.count, sendID: sendID, now: now, cursor: &cursor)
+        }
+        while claimed.count < count, let putBack = try claimPutBack(sendID: sendID, now: now, cursor: &cursor) {
+            claimed.append(putBack)
         }
         guard claimed.isEmpty else { return .send(claimed) }
         if cursor.retriesDue.isFinite { return .wait(until: cursor.retriesDue) }
@@ -207,26 +221,27 @@ final class LedgerWriter {
         return inFlight ? .wait(until: now + 0.05) : .finished
     }
 
-    private func claimOne(sendID: Int64, now: Double, cursor: inout ClaimCursor) throws -> ClaimedRecipient? {
-        var due: ClaimedRecipient?
-        if now >= cursor.retriesDue {
-            due = try claimDue.first(.real(now), .integer(sendID), read: Self.recipient(now: now))
-            if due == nil {
-                let next = try nextDue.first(.integer(sendID)) { $0.isNull(0) ? nil : $0.real(0) }
-                cursor.retriesDue = (next ?? nil) ?? .infinity
-            }
-        }
-        return try due ?? claimAhead(sendID: sendID, now: now, cursor: &cursor)
-            ?? claimPutBack(sendID: sendID, now: now, cursor: &cursor)
+    /// The retry due first, if one is due; otherwise notes in `cursor` when the next one is.
+    private func claimDue(sendID: Int64, now: Double, cursor: inout ClaimCursor) throws -> ClaimedRecipient? {
+        guard now >= cursor.retriesDue else { return nil }
+        if let due = try claimDue.first(.real(now), .integer(sendID), read: Self.recipient(now: now)) { return due }
+        let next = try nextDue.first(.integer(sendID)) { $0.isNull(0) ? nil : $0.real(0) }
+        cursor.retriesDue = (next ?? nil) ?? .infinity
+        return nil
     }
 
-    /// The next pending recipient ahead of the cursor, which moves to it; when there is none,
-    /// the cursor moves to the send's last recipient, so that later claims do not walk again.
-    private func claimAhead(sendID: Int64, now: Double, cursor: inout ClaimCursor) throws -> ClaimedRecipient? {
+    /// Up to `count` pending recipients ahead of the cursor, in id order; the cursor moves to
+    /// the last. When fewer are left, it moves to the send's last recipient, so that later
+    /// claims do not walk again.
+    private func claimAhead(_ count: Int, sendID: Int64, now: Double, cursor: inout ClaimCursor) throws
+        -> [ClaimedRecipient]
+    {
         let position = try cursor.position ?? (firstID.first(.integer(sendID)) { $0.integer(0) } ?? 0)
-        let claimed = try claimPending.first(
-            .real(now), .integer(sendID), .integer(position), read: Self.recipient(now: now))
-        cursor.position = try claimed?.id ?? lastID.first { $0.integer(0) } ?? position
+        let claimed = try claimPendingBatch.all(
+            .real(now), .integer(sendID), .integer(position), .integer(Int64(count)), read: Self.recipient(now: now)
+        ).sorted { $0.id < $1.id }
+        cursor.position =
+            claimed.count == count ? claimed.last?.id : try lastID.first { $0.integer(0) } ?? position
         return claimed
     }
 

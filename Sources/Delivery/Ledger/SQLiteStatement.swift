@@ -94,6 +94,20 @@ final class SQLiteStatement {
         return result
     }
 
+    /// Runs the statement and reads every row with `read`.
+    func all<T>(_ values: SQLiteValue..., read: (Row) -> T) throws -> [T] {
+        try start(values)
+        defer { sqlite3_reset(handle) }
+        var rows: [T] = []
+        var status = sqlite3_step(handle)
+        while status == SQLITE_ROW {
+            rows.append(read(Row(handle: handle)))
+            status = sqlite3_step(handle)
+        }
+        guard status == SQLITE_DONE else { throw connection.error(status, doing: "running \(sql)") }
+        return rows
+    }
+
     private func start(_ values: [SQLiteValue]) throws {
         precondition(Int(sqlite3_bind_parameter_count(handle)) == values.count, "wrong argument count for \(sql)")
         for (offset, value) in values.enumerated() {
