@@ -265,6 +265,43 @@ import Testing
         #expect(try ledger.sentTimes(since: Date(timeIntervalSince1970: 0)) == [1])
     }
 
+    @Test func aFoldOfManyOutcomesRecordsEachWithItsOwnReply() throws {
+        // 38 sent (two groups of 16, then six alone), one deferred among them and one failed.
+        let ledger = try ledger()
+        let record = try send(ledger, (0..<40).map { "r\($0)@example.org" })
+        let run = try Run(ledger, record, policy: policy)
+        let batch = try claimBatch(run, 40, at: 1)
+        #expect(batch.count == 40)
+        let outcomes = batch.enumerated().map { index, recipient in
+            let result: DeliveryResult =
+                switch index {
+                case 5: .deferred(code: 451, reply: "451 later")
+                case 30: .failed(code: 550, reply: "550 no")
+                default: .sent(reply: "25\(index % 10) ok \(index)", messageID: "<\(index)@x>")
+                }
+            return (recipient, BatchJournal.Outcome(id: recipient.id, at: 100 + Double(index), result: result))
+        }
+        _ = try run.writer.fold(
+            [.init(outcomes: outcomes, batch: nil, claim: 0)], sendID: record.id, policy: policy, now: 200,
+            cursor: &run.cursor)
+        let status = try ledger.status(of: record)
+        #expect(status.counts[.sent] == 38 && status.counts[.deferred] == 1 && status.counts[.failed] == 1)
+        let rows = try ledger.database.read { database in
+            try Row.fetchAll(
+                database,
+                sql: "SELECT email, reply_code, reply, message_id, sent_at FROM recipient WHERE state = 'sent'")
+        }
+        #expect(rows.count == 38)
+        for row in rows {
+            let email: String = row["email"]
+            let index = try #require(Int(email.dropFirst().prefix { $0.isNumber }))
+            #expect(row["reply"] == "25\(index % 10) ok \(index)")
+            #expect(row["reply_code"] == 250 + index % 10)
+            #expect(row["message_id"] == "<\(index)@x>")
+            #expect(row["sent_at"] == 100 + Double(index))
+        }
+    }
+
     @Test func aLedgerFromBeforeBatchJournalsKeepsItsMessageInFlightUncertain() throws {
         // As a v2 ledger was left by a send killed with one message in flight: before v3,
         // "sending" meant exactly that, and there were no journals to tell otherwise.

@@ -17,6 +17,7 @@ final class LedgerWriter {
     private let commit: SQLiteStatement
     private let rollback: SQLiteStatement
     private let markSent: SQLiteStatement
+    private let markSentGroup: SQLiteStatement
     private let markUncertain: SQLiteStatement
     private let markDeferred: SQLiteStatement
     private let markFailed: SQLiteStatement
@@ -43,6 +44,14 @@ final class LedgerWriter {
         rollback = try connection.prepare("ROLLBACK")
         markSent = try connection.prepare(
             "UPDATE recipient SET state = 'sent', reply_code = ?, reply = ?, message_id = ?, sent_at = ? WHERE id = ?")
+        // `markSent` for `sentGroupSize` recipients in one statement: most of a fold is sent ones.
+        let rows = Array(repeating: "(?, ?, ?, ?, ?)", count: Self.sentGroupSize).joined(separator: ", ")
+        markSentGroup = try connection.prepare(
+            """
+            UPDATE recipient SET state = 'sent', reply_code = v.column2, reply = v.column3, message_id = v.column4,
+                sent_at = v.column5
+            FROM (VALUES \(rows)) AS v WHERE recipient.id = v.column1
+            """)
         markUncertain = try connection.prepare("UPDATE recipient SET uncertain = 1 WHERE id = ?")
         markDeferred = try connection.prepare(
             "UPDATE recipient SET state = 'deferred', reply_code = ?, reply = ?, next_attempt_at = ? WHERE id = ?")
@@ -130,9 +139,15 @@ final class LedgerWriter {
         do {
             var next: [NextStep] = []
             for fold in folds {
+                var sent: [(id: Int64, reply: String, messageID: String, at: Double)] = []
                 for (recipient, outcome) in fold.outcomes {
-                    try record(outcome.result, for: recipient, policy: policy, now: outcome.at, cursor: &cursor)
+                    if case .sent(let reply, let messageID) = outcome.result {
+                        sent.append((recipient.id, reply, messageID, outcome.at))
+                    } else {
+                        try record(outcome.result, for: recipient, policy: policy, now: outcome.at, cursor: &cursor)
+                    }
                 }
+                try recordSent(sent)
                 if let batch = fold.batch {
                     try noteFolded.run(.integer(sendID), .integer(Int64(batch.slot)), .integer(batch.epoch))
                 }
@@ -265,6 +280,33 @@ final class LedgerWriter {
         }
     }
 
+    static let sentGroupSize = 16
+
+    /// Marks recipients sent, `sentGroupSize` to a statement, the rest one at a time.
+    private func recordSent(_ sent: [(id: Int64, reply: String, messageID: String, at: Double)]) throws {
+        var rest = sent[...]
+        while rest.count >= Self.sentGroupSize {
+            var values: [SQLiteValue] = []
+            values.reserveCapacity(Self.sentGroupSize * 5)
+            for row in rest.prefix(Self.sentGroupSize) {
+                values += [
+                    .integer(row.id), .integer(Self.replyCode(row.reply)), .text(row.reply), .text(row.messageID),
+                    .real(row.at),
+                ]
+            }
+            try markSentGroup.run(values)
+            rest = rest.dropFirst(Self.sentGroupSize)
+        }
+        for row in rest {
+            try markSent.run(
+                .integer(Self.replyCode(row.reply)), .text(row.reply), .text(row.messageID), .real(row.at),
+                .integer(row.id))
+        }
+    }
+
+    /// The reply's code, such as 250; 250 when the reply does not start with one.
+    private static func replyCode(_ reply: String) -> Int64 { Int64(reply.prefix(3)) ?? 250 }
+
     /// Tells `cursor` when a deferred recipient is due and where one was put back.
     private func record(
         _ result: DeliveryResult, for recipient: ClaimedRecipient, policy: RetryPolicy, now: Double,
@@ -273,8 +315,7 @@ final class LedgerWriter {
         let id = SQLiteValue.integer(recipient.id)
         switch result {
         case .sent(let reply, let messageID):
-            let code = Int64(reply.prefix(3)) ?? 250
-            try markSent.run(.integer(code), .text(reply), .text(messageID), .real(now), id)
+            try recordSent([(recipient.id, reply, messageID, now)])
         case .unconfirmed(let reply):
             try markUncertain.run(id)
             try record(.deferred(code: 0, reply: reply), for: recipient, policy: policy, now: now, cursor: &cursor)

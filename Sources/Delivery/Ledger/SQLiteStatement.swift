@@ -75,6 +75,10 @@ final class SQLiteStatement {
 
     /// Runs the statement to its end.
     func run(_ values: SQLiteValue...) throws {
+        try run(values)
+    }
+
+    func run(_ values: [SQLiteValue]) throws {
         try start(values)
         defer { sqlite3_reset(handle) }
         var status = sqlite3_step(handle)
