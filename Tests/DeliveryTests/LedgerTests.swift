@@ -275,7 +275,8 @@ import Testing
         let outcomes = batch.enumerated().map { index, recipient in
             let result: DeliveryResult =
                 switch index {
-                case 5: .deferred(code: 451, reply: "451 later")
+                // An empty reply is stored as empty text, not NULL.
+                case 5: .deferred(code: 451, reply: "")
                 case 30: .failed(code: 550, reply: "550 no")
                 default: .sent(reply: "25\(index % 10) ok \(index)", messageID: "<\(index)@x>")
                 }
@@ -292,6 +293,11 @@ import Testing
                 sql: "SELECT email, reply_code, reply, message_id, sent_at FROM recipient WHERE state = 'sent'")
         }
         #expect(rows.count == 38)
+        let deferredReply = try ledger.database.read { database in
+            try Row.fetchOne(
+                database, sql: "SELECT reply IS NULL AS missing, reply FROM recipient WHERE state = 'deferred'")
+        }
+        #expect(deferredReply?["missing"] == false && deferredReply?["reply"] == "")
         for row in rows {
             let email: String = row["email"]
             let index = try #require(Int(email.dropFirst().prefix { $0.isNumber }))

@@ -120,10 +120,17 @@ final class SQLiteStatement {
                 switch value {
                 case .integer(let number): sqlite3_bind_int64(handle, index, number)
                 case .real(let number): sqlite3_bind_double(handle, index, number)
-                // With the byte count, so that a NUL inside a relay's reply does not cut it.
-                case .text(let text):
-                    text.utf8CString.withUnsafeBufferPointer {
-                        sqlite3_bind_text(handle, index, $0.baseAddress, Int32($0.count - 1), Self.transient)
+                // With the byte count, so that a NUL inside a relay's reply does not cut it; from
+                // the string's own bytes, without a copy.
+                case .text(var text):
+                    text.withUTF8 { bytes in
+                        // An empty buffer may have no address, which SQLite would take for NULL.
+                        guard let base = bytes.baseAddress else {
+                            return sqlite3_bind_text(handle, index, "", 0, Self.transient)
+                        }
+                        return base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+                            sqlite3_bind_text(handle, index, $0, Int32(bytes.count), Self.transient)
+                        }
                     }
                 }
             guard status == SQLITE_OK else { throw connection.error(status, doing: "binding \(sql)") }

@@ -63,6 +63,8 @@ final class SMTPConnection {
     private let endpoint: SMTPEndpoint
     private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
     private let transcript = ReplyTranscript()
+    /// The envelope sender curl has now: the same for every message of a send, so set once.
+    private var mailFrom: String?
 
     /// Sets libcurl up once per process, before any thread uses it.
     static func initializeLibrary() { _ = initialized }
@@ -142,7 +144,10 @@ final class SMTPConnection {
         let upload = UploadSource(message)
         guard let recipients = curl_slist_append(nil, "<\(recipient)>") else { return .fatal("out of memory") }
         defer { curl_slist_free_all(recipients) }
-        cnl_curl_set_string(handle, CURLOPT_MAIL_FROM, "<\(sender)>")
+        if sender != mailFrom {
+            cnl_curl_set_string(handle, CURLOPT_MAIL_FROM, "<\(sender)>")
+            mailFrom = sender
+        }
         cnl_curl_set_slist(handle, CURLOPT_MAIL_RCPT, recipients)
         cnl_curl_set_pointer(handle, CURLOPT_READDATA, Unmanaged.passUnretained(upload).toOpaque())
         cnl_curl_set_offset(handle, CURLOPT_INFILESIZE_LARGE, curl_off_t(message.count))
