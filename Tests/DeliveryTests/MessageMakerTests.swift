@@ -17,15 +17,23 @@ import Testing
         func advance(_ seconds: Double) { lock.withLock { time += seconds } }
     }
 
-    func maker(_ workspace: Workspace, issue: Int, clock: TestClock? = nil) throws -> MessageMaker {
+    /// A started maker for issue 1 of a fresh workspace, with `emailTemplate` if given.
+    func startedMaker(clock: TestClock? = nil, emailTemplate: String? = nil) throws -> MessageMaker {
+        let temp = try TemporaryWorkspace()
+        try temp.issue(1)
+        if let emailTemplate { try temp.write(emailTemplate, to: "templates/email.xhtml.mustache") }
+        let workspace = temp.workspace
         let config = try workspace.loadConfig()
         let composer = try IssueComposer(config: config, templates: TemplateSet(workspace: workspace))
-        let content = IssueContent(issue: try workspace.loadIssue(issue), config: config)
+        let content = IssueContent(issue: try workspace.loadIssue(1), config: config)
         let secret = try UnsubscribeSecret(bytes: Data(repeating: 7, count: 32))
         let factory = MessageFactory(
             config: config, list: "main", content: content, composer: composer, secret: secret)
-        guard let clock else { return MessageMaker(factory: factory) }
-        return MessageMaker(factory: factory, clock: { clock.now })
+        let maker =
+            clock.map { clock in MessageMaker(factory: factory, clock: { clock.now }) }
+            ?? MessageMaker(factory: factory)
+        maker.start(name: "test-maker")
+        return maker
     }
 
     /// Waits (briefly) until the maker has made `count` messages, and says whether it has.
@@ -46,10 +54,7 @@ import Testing
     }
 
     @Test func eachRecipientGetsTheirOwnMessageMadeAhead() throws {
-        let temp = try TemporaryWorkspace()
-        try temp.issue(1)
-        let maker = try maker(temp.workspace, issue: 1)
-        maker.start(name: "test-maker")
+        let maker = try startedMaker()
         defer { maker.close() }
         let recipients = (0..<40).map { recipient($0) }
         maker.enqueue(Array(recipients.prefix(25)))
@@ -64,10 +69,7 @@ import Testing
     }
 
     @Test func aRecipientPassedOverIsDroppedAndOneNeverEnqueuedIsStillMade() throws {
-        let temp = try TemporaryWorkspace()
-        try temp.issue(1)
-        let maker = try maker(temp.workspace, issue: 1)
-        maker.start(name: "test-maker")
+        let maker = try startedMaker()
         defer { maker.close() }
         maker.enqueue((0..<10).map { recipient($0) })
         #expect(try addressee(maker.message(for: recipient(0))) == "r0@example.org")
@@ -78,14 +80,10 @@ import Testing
     }
 
     @Test func aRecipientWhoseMessageCannotBeMadeGetsTheErrorAndTheOthersTheirMessages() throws {
-        let temp = try TemporaryWorkspace()
-        try temp.issue(1)
         // Valid without a city; with one, an unclosed element: that shape fails validation.
         let template = try #require(DefaultTemplates.files["email.xhtml.mustache"])
             .replacingOccurrences(of: "</body>", with: "{{#subscriber.city}}<b>{{/subscriber.city}}</body>")
-        try temp.write(template, to: "templates/email.xhtml.mustache")
-        let maker = try maker(temp.workspace, issue: 1)
-        maker.start(name: "test-maker")
+        let maker = try startedMaker(emailTemplate: template)
         defer { maker.close() }
         let recipients = [recipient(0), recipient(1, city: "Riga"), recipient(2)]
         maker.enqueue(recipients)
@@ -95,11 +93,8 @@ import Testing
     }
 
     @Test func messagesAreMadeAheadAtSpeedAndOnlyWhenAskedForAtASlowPace() throws {
-        let temp = try TemporaryWorkspace()
-        try temp.issue(1)
         let clock = TestClock()
-        let maker = try maker(temp.workspace, issue: 1, clock: clock)
-        maker.start(name: "test-maker")
+        let maker = try startedMaker(clock: clock)
         defer { maker.close() }
         maker.enqueue((0..<100).map { recipient($0) })
         // Taken quickly one after the other: the maker fills its stock.
@@ -126,11 +121,8 @@ import Testing
     }
 
     @Test func aMessageReadyForTooLongIsMadeAgain() throws {
-        let temp = try TemporaryWorkspace()
-        try temp.issue(1)
         let clock = TestClock()
-        let maker = try maker(temp.workspace, issue: 1, clock: clock)
-        maker.start(name: "test-maker")
+        let maker = try startedMaker(clock: clock)
         defer { maker.close() }
         maker.enqueue((0..<5).map { recipient($0) })
         _ = try maker.message(for: recipient(0))
@@ -145,10 +137,7 @@ import Testing
     }
 
     @Test func closingWithWorkLeftStopsTheMaker() throws {
-        let temp = try TemporaryWorkspace()
-        try temp.issue(1)
-        let maker = try maker(temp.workspace, issue: 1)
-        maker.start(name: "test-maker")
+        let maker = try startedMaker()
         maker.enqueue((0..<500).map { recipient($0) })
         #expect(try addressee(maker.message(for: recipient(0))) == "r0@example.org")
         maker.close()
