@@ -25,7 +25,6 @@ final class LedgerWriter {
     private let markNotAttempted: SQLiteStatement
     private let claimDue: SQLiteStatement
     private let claimPending: SQLiteStatement
-    private let claimPendingBatch: SQLiteStatement
     private let nextDue: SQLiteStatement
     private let anyInFlight: SQLiteStatement
     private let firstID: SQLiteStatement
@@ -87,15 +86,10 @@ final class LedgerWriter {
             \(claim) WHERE id = (SELECT id FROM recipient WHERE send_id = ?2 AND state = 'deferred'
                 AND next_attempt_at <= ?1 ORDER BY next_attempt_at, id LIMIT 1) \(claimed)
             """)
-        // NOT INDEXED: through the table's rowid order, from the cursor (see `ClaimCursor`).
+        // Up to ?4 pending recipients after ?3, in one statement. NOT INDEXED: through the table's
+        // rowid order, from the cursor (see `ClaimCursor`). RETURNING gives the rows in no set
+        // order: `claimPendingAfter` sorts them.
         claimPending = try connection.prepare(
-            """
-            \(claim) WHERE id = (SELECT id FROM recipient NOT INDEXED WHERE id > ?3 AND send_id = ?2
-                AND state = 'pending' ORDER BY id LIMIT 1) \(claimed)
-            """)
-        // The same for up to ?4 at once: one statement per batch instead of one per recipient.
-        // RETURNING gives the rows in no set order: `claimAhead` sorts them.
-        claimPendingBatch = try connection.prepare(
             """
             \(claim) WHERE id IN (SELECT id FROM recipient NOT INDEXED WHERE id > ?3 AND send_id = ?2
                 AND state = 'pending' ORDER BY id LIMIT ?4) \(claimed)
@@ -220,7 +214,7 @@ final class LedgerWriter {
     /// put back behind it.
     private func claim(_ count: Int, sendID: Int64, now: Double, cursor: inout ClaimCursor) throws -> NextStep {
         var claimed: [ClaimedRecipient] = []
-        while claimed.count < count, let due = try claimDue(sendID: sendID, now: now, cursor: &cursor) {
+        while claimed.count < count, let due = try claimNextDue(sendID: sendID, now: now, cursor: &cursor) {
             claimed.append(due)
         }
         if claimed.count < count {
@@ -237,7 +231,7 @@ final class LedgerWriter {
     }
 
     /// The retry due first, if one is due; otherwise notes in `cursor` when the next one is.
-    private func claimDue(sendID: Int64, now: Double, cursor: inout ClaimCursor) throws -> ClaimedRecipient? {
+    private func claimNextDue(sendID: Int64, now: Double, cursor: inout ClaimCursor) throws -> ClaimedRecipient? {
         guard now >= cursor.retriesDue else { return nil }
         if let due = try claimDue.first(.real(now), .integer(sendID), read: Self.recipient(now: now)) { return due }
         let next = try nextDue.first(.integer(sendID)) { $0.isNull(0) ? nil : $0.real(0) }
@@ -252,9 +246,7 @@ final class LedgerWriter {
         -> [ClaimedRecipient]
     {
         let position = try cursor.position ?? (firstID.first(.integer(sendID)) { $0.integer(0) } ?? 0)
-        let claimed = try claimPendingBatch.all(
-            .real(now), .integer(sendID), .integer(position), .integer(Int64(count)), read: Self.recipient(now: now)
-        ).sorted { $0.id < $1.id }
+        let claimed = try claimPendingAfter(position, count: count, sendID: sendID, now: now)
         cursor.position =
             claimed.count == count ? claimed.last?.id : try lastID.first { $0.integer(0) } ?? position
         return claimed
@@ -263,10 +255,18 @@ final class LedgerWriter {
     /// The first recipient put back behind the cursor, if any is left.
     private func claimPutBack(sendID: Int64, now: Double, cursor: inout ClaimCursor) throws -> ClaimedRecipient? {
         guard let putBack = cursor.putBack else { return nil }
-        let claimed = try claimPending.first(
-            .real(now), .integer(sendID), .integer(putBack - 1), read: Self.recipient(now: now))
+        let claimed = try claimPendingAfter(putBack - 1, count: 1, sendID: sendID, now: now).first
         cursor.putBack = claimed.map { $0.id + 1 }
         return claimed
+    }
+
+    /// Up to `count` pending recipients with ids above `position`, in id order.
+    private func claimPendingAfter(_ position: Int64, count: Int, sendID: Int64, now: Double) throws
+        -> [ClaimedRecipient]
+    {
+        try claimPending.all(
+            .real(now), .integer(sendID), .integer(position), .integer(Int64(count)), read: Self.recipient(now: now)
+        ).sorted { $0.id < $1.id }
     }
 
     private static func recipient(now: Double) -> (SQLiteStatement.Row) -> ClaimedRecipient {
