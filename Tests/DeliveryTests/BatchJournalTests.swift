@@ -26,7 +26,9 @@ import Testing
         // The next batch replaces the last one.
         try journal.start(epoch: 9, claimed: [7, 8, 9, 10, 11, 12, 13])
         for outcome in outcomes { try journal.append(outcome) }
-        #expect(BatchJournal.line(outcomes[1]).filter { $0 == "\n" || $0 == "\r" } == "\n", "one line each")
+        var line: [UInt8] = []
+        BatchJournal.appendLine(outcomes[1], to: &line)
+        #expect(line.filter { $0 == 0x0A || $0 == 0x0D } == [0x0A], "one line each")
 
         let contents = try BatchJournal.read(journal.url)
         #expect(contents.epoch == 9 && contents.claimed == [7, 8, 9, 10, 11, 12, 13])

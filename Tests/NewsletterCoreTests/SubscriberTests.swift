@@ -87,7 +87,9 @@ import Testing
         ("a..b@example.org", "two dots"), ("a@[192.0.2.1]", "address literals"), ("a(comment)@example.org", "comments"),
         ("a b@example.org", "space"), ("a@exa_mple.org", "letters, digits"), ("a@-example.org", "inner hyphens"),
         ("josé@example.org", "non-ASCII"), ("a@example.org\r\nBcc: x@example.com", "control character"),
-        ("a,b@example.org", "“,”"),
+        ("a,b@example.org", "“,”"), ("a.@example.org", "dot at its start or end"),
+        ("a@example..org", "empty or over-long"), ("a@example-.org", "inner hyphens"),
+        ("a@\(String(repeating: "x", count: 64)).org", "empty or over-long"),
     ])
     func refusesEverythingElse(_ text: String, _ reason: String) {
         do {

@@ -60,6 +60,8 @@ final class BatchJournal {
     private let descriptor: Int32
     /// The batch the file holds, if any.
     private(set) var epoch: Int64?
+    /// The line being written, kept between lines: one per message.
+    private var line: [UInt8] = []
 
     /// Opens a connection's journal, empty.
     init(folder: URL, owner: Owner) throws {
@@ -82,7 +84,11 @@ final class BatchJournal {
     /// ledger has the previous batch's outcomes.
     func start(epoch: Int64, claimed: [Int64]) throws {
         try clear()
-        try write("batch \(epoch) " + claimed.map(String.init).joined(separator: " ") + "\n")
+        line.removeAll(keepingCapacity: true)
+        line += "batch \(epoch) ".utf8
+        for id in claimed { line += "\(id) ".utf8 }
+        line[line.count - 1] = 0x0A
+        try write(line)
         self.epoch = epoch
     }
 
@@ -95,7 +101,9 @@ final class BatchJournal {
 
     /// Records how a message ended; the line is in the OS's hands when this returns.
     func append(_ outcome: Outcome) throws {
-        try write(Self.line(outcome))
+        line.removeAll(keepingCapacity: true)
+        Self.appendLine(outcome, to: &line)
+        try write(line)
     }
 
     /// Deletes the file, at the end of a run, once the ledger holds everything in it.
@@ -104,12 +112,11 @@ final class BatchJournal {
         epoch = nil
     }
 
-    private func write(_ line: String) throws {
-        var line = line
-        let written = line.withUTF8 { Foundation.write(descriptor, $0.baseAddress, $0.count) }
+    private func write(_ line: [UInt8]) throws {
+        let written = line.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
         // A short write to a regular file means the disk is full; the line is torn, and a torn
         // last line is ignored when the journal is read back.
-        guard written == line.utf8.count else { throw Self.failure(url, doing: "written") }
+        guard written == line.count else { throw Self.failure(url, doing: "written") }
     }
 
     private static func failure(_ url: URL, doing what: String) -> NewsletterError {
@@ -121,16 +128,27 @@ final class BatchJournal {
     // MARK: - The file's lines
 
     /// `ID TIME KIND [FIELDS…]`, text fields escaped so that each is one word.
-    static func line(_ outcome: Outcome) -> String {
-        let start = "\(outcome.id) \(outcome.at) "
+    static func appendLine(_ outcome: Outcome, to line: inout [UInt8]) {
+        line += "\(outcome.id) \(outcome.at) ".utf8
         switch outcome.result {
-        case .sent(let reply, let messageID): return start + "sent \(escaped(messageID)) \(escaped(reply))\n"
-        case .deferred(let code, let reply): return start + "deferred \(code) \(escaped(reply))\n"
-        case .unconfirmed(let reply): return start + "unconfirmed \(escaped(reply))\n"
-        case .failed(let code, let reply): return start + "failed \(code) \(escaped(reply))\n"
-        case .suppressed: return start + "suppressed\n"
-        case .notAttempted: return start + "not-attempted\n"
+        case .sent(let reply, let messageID):
+            line += "sent ".utf8
+            appendEscaped(messageID, to: &line)
+            line.append(UInt8(ascii: " "))
+            appendEscaped(reply, to: &line)
+        case .deferred(let code, let reply):
+            line += "deferred \(code) ".utf8
+            appendEscaped(reply, to: &line)
+        case .unconfirmed(let reply):
+            line += "unconfirmed ".utf8
+            appendEscaped(reply, to: &line)
+        case .failed(let code, let reply):
+            line += "failed \(code) ".utf8
+            appendEscaped(reply, to: &line)
+        case .suppressed: line += "suppressed".utf8
+        case .notAttempted: line += "not-attempted".utf8
         }
+        line.append(0x0A)
     }
 
     /// Reads a journal back. Reading stops at the first line that is not whole and well formed:
@@ -208,18 +226,15 @@ final class BatchJournal {
 
     /// `%XX` for the space, `%`, and control bytes; nothing else changes (replies are short
     /// ASCII, so this is cheap). The empty text is a lone `%`, so that every field is a word.
-    static func escaped(_ text: String) -> String {
-        if text.isEmpty { return "%" }
-        if text.utf8.allSatisfy(keepsItself) { return text }
-        var bytes: [UInt8] = []
+    static func appendEscaped(_ text: String, to line: inout [UInt8]) {
+        if text.isEmpty { return line.append(UInt8(ascii: "%")) }
         for byte in text.utf8 {
             if keepsItself(byte) {
-                bytes.append(byte)
+                line.append(byte)
             } else {
-                bytes += [UInt8(ascii: "%"), hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0xF)]]
+                line += [UInt8(ascii: "%"), hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0xF)]]
             }
         }
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     private static func keepsItself(_ byte: UInt8) -> Bool {

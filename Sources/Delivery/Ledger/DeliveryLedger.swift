@@ -178,37 +178,15 @@ extension DeliveryLedger {
                 sql: "INSERT INTO send (issue, list, generation, started_at) VALUES (?, ?, ?, ?)",
                 arguments: [issue, list, generation, now.timeIntervalSince1970])
             let sendID = database.lastInsertedRowID
-            // The attributes become a JSON object in SQLite (json_object), far quicker than
-            // Foundation's serializer for a list of a million; one statement per attribute count.
-            // SQLite before 3.48 takes at most 127 arguments: wider lists use the serializer.
-            let maximumPairs = 63
-            var inserts: [Int: Statement] = [:]
-            func insert(pairs: Int) throws -> Statement {
-                if let statement = inserts[pairs] { return statement }
-                let attributes =
-                    pairs > maximumPairs
-                    ? "?" : "json_object(\(Array(repeating: "?, ?", count: pairs).joined(separator: ", ")))"
-                let statement = try database.makeStatement(
-                    sql: """
-                        INSERT OR IGNORE INTO recipient (send_id, email, email_key, name, attributes, state)
-                        VALUES (?, ?, ?, ?, \(attributes), 'pending')
-                        """)
-                inserts[pairs] = statement
-                return statement
+            guard let connection = database.sqliteConnection else {
+                preconditionFailure("GRDB runs a transaction without its connection")
             }
-            try audience { subscriber in
-                let keys = subscriber.attributes.keys.sorted()
-                var arguments: [(any DatabaseValueConvertible)?] = [
-                    sendID, subscriber.address.description, subscriber.address.key, subscriber.name,
-                ]
-                if keys.count > maximumPairs {
-                    let json = try JSONSerialization.data(withJSONObject: subscriber.attributes, options: [.sortedKeys])
-                    arguments.append(String(decoding: json, as: UTF8.self))
-                } else {
-                    for key in keys { arguments += [key, subscriber.attributes[key]] }
-                }
-                try insert(pairs: keys.count).execute(arguments: StatementArguments(arguments))
+            let freezer = AudienceFreezer(connection: SQLiteConnection(borrowing: connection), sendID: sendID)
+            let t0 = Date()
+            defer {
+                FileHandle.standardError.write("freeze total \(Date().timeIntervalSince(t0))\n".data(using: .utf8)!)
             }
+            try audience { try freezer.insert($0) }
             let count =
                 try Int.fetchOne(database, sql: "SELECT COUNT(*) FROM recipient WHERE send_id = ?", arguments: [sendID])
                 ?? 0

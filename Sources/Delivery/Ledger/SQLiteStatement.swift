@@ -7,12 +7,16 @@ enum SQLiteValue {
     case integer(Int64)
     case real(Double)
     case text(String)
+    case null
 }
 
-/// A connection to the ledger through the SQLite C API, for the send loop only (`LedgerWriter`).
+/// A connection to the ledger through the SQLite C API, for the send loop (`LedgerWriter`) and
+/// the audience's freeze, the work done once per recipient, where GRDB's per-statement costs show.
 /// Not `Sendable`: used by one thread at a time, which `LedgerQueue` sees to.
 final class SQLiteConnection {
     let handle: OpaquePointer
+    /// Whether this object opened the connection, and so closes it.
+    private let owned: Bool
 
     init(path: String) throws {
         var handle: OpaquePointer?
@@ -23,6 +27,7 @@ final class SQLiteConnection {
             throw NewsletterError("The delivery ledger \(path) cannot be opened: \(message).")
         }
         self.handle = handle
+        owned = true
         // As DeliveryLedger sets its own connection: WAL is already the file's mode; a
         // committed state survives a killed process; checkpoints are the Checkpointer's.
         sqlite3_busy_timeout(handle, 10_000)
@@ -30,8 +35,15 @@ final class SQLiteConnection {
         try execute("PRAGMA wal_autocheckpoint = 0")
     }
 
+    /// Statements on a connection GRDB opened, which stays GRDB's: for use inside one of its
+    /// transactions, and gone (with its statements) before that ends.
+    init(borrowing handle: OpaquePointer) {
+        self.handle = handle
+        owned = false
+    }
+
     deinit {
-        sqlite3_close(handle)
+        if owned { sqlite3_close(handle) }
     }
 
     func prepare(_ sql: String) throws -> SQLiteStatement {
@@ -120,6 +132,7 @@ final class SQLiteStatement {
                 switch value {
                 case .integer(let number): sqlite3_bind_int64(handle, index, number)
                 case .real(let number): sqlite3_bind_double(handle, index, number)
+                case .null: sqlite3_bind_null(handle, index)
                 // With the byte count, so that a NUL inside a relay's reply does not cut it; from
                 // the string's own bytes, without a copy.
                 case .text(var text):

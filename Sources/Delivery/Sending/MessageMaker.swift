@@ -67,7 +67,7 @@ final class MessageMaker: @unchecked Sendable {
     func message(for recipient: ClaimedRecipient) throws -> MessageFactory.Message {
         condition.lock()
         defer { condition.unlock() }
-        let now = clock()
+        var now = clock()
         slow = now - lastTaken > Self.slowPace
         lastTaken = now
         while true {
@@ -75,7 +75,7 @@ final class MessageMaker: @unchecked Sendable {
                 let entry = ready[index]
                 ready.removeFirst(index + 1)
                 if ready.count < Self.lowWater { condition.broadcast() }
-                if clock() - entry.madeAt <= Self.freshness {
+                if now - entry.madeAt <= Self.freshness {
                     wanted = nil
                     return try entry.message.get()
                 }
@@ -95,6 +95,7 @@ final class MessageMaker: @unchecked Sendable {
             wanted = recipient.id
             condition.broadcast()
             condition.wait()
+            now = clock()
         }
     }
 

@@ -66,17 +66,20 @@ final class SendWorker: @unchecked Sendable {
     }
 
     private func mailUntilDone(with connection: SMTPConnection, maker: MessageMaker) throws {
+        // The clock is read when something has happened (a reply, a pause), not at every step.
+        var now = Self.now
         while true {
             if control.shouldStop { return }
-            switch try batch.take(now: Self.now) {
+            switch try batch.take(now: now) {
             case .finished:
                 return
             case .wait(let until):
                 pause(until: until)
+                now = Self.now
             case .mail(let recipient):
                 let key = recipient.address.lowercased()
-                if suppression.contains(key) {
-                    try batch.record(recipient, .suppressed, at: Self.now)
+                if suppression.contains(key, now: Date(timeIntervalSince1970: now)) {
+                    try batch.record(recipient, .suppressed, at: now)
                     control.count(.suppressed)
                     continue
                 }
@@ -84,9 +87,10 @@ final class SendWorker: @unchecked Sendable {
                 // one of a thread also compiles and validates its templates, and that must not
                 // delay a reserved slot (the delayed messages would then bunch with the next ones).
                 var message = try maker.message(for: recipient)
-                let slot = limiter.reserve(at: Self.now)
-                let wait = slot - Self.now
-                pause(until: slot)
+                let ready = Self.now
+                let slot = limiter.reserve(at: ready)
+                let wait = slot - ready
+                if wait > 0 { pause(until: slot) }
                 // A long wait for the slot (a window cap, a slow rate) would leave the Date
                 // header behind: the message is made again.
                 if wait > MessageMaker.freshness, !control.shouldStop { message = try maker.message(for: recipient) }
@@ -95,7 +99,8 @@ final class SendWorker: @unchecked Sendable {
                     return
                 }
                 let result = deliver(message, to: recipient, with: connection)
-                try batch.record(recipient, result, at: Self.now)
+                now = Self.now
+                try batch.record(recipient, result, at: now)
                 control.count(result)
                 if case .failed(_, let reply) = result, Self.isBadMailbox(reply),
                     let address = try? EmailAddress(recipient.address)

@@ -25,9 +25,10 @@ public struct EmailAddress: Sendable, Hashable, Comparable, CustomStringConverti
                     "the address contains \(bad == " " ? "a space" : "a control character (\(bad.unicodeDescription))")"
             )
         }
-        guard let at = trimmed.lastIndex(of: "@") else { throw Problem(reason: "there is no @") }
+        // Byte by byte: a list of a million is checked as the send freezes its audience.
+        guard let at = trimmed.utf8.lastIndex(of: UInt8(ascii: "@")) else { throw Problem(reason: "there is no @") }
         let local = String(trimmed[..<at])
-        let domain = String(trimmed[trimmed.index(after: at)...])
+        let domain = String(trimmed[trimmed.utf8.index(after: at)...])
         try Self.checkLocalPart(local)
         self.localPart = local
         self.domain = try Self.asciiDomain(domain)
@@ -35,17 +36,17 @@ public struct EmailAddress: Sendable, Hashable, Comparable, CustomStringConverti
 
     public var description: String { "\(localPart)@\(domain)" }
 
-    /// Two addresses with this same key are the same subscriber.
-    public var key: String { description.lowercased() }
+    /// Two addresses with this same key are the same subscriber. (The domain is lower-case
+    /// already.)
+    public var key: String { "\(localPart.lowercased())@\(domain)" }
 
     public static func < (lhs: EmailAddress, rhs: EmailAddress) -> Bool { lhs.key < rhs.key }
 
-    /// The characters RFC 5322 allows in an atom, besides letters and digits.
-    private static let atomSymbols = Set("!#$%&'*+-/=?^_`{|}~".utf8)
-
     private static func checkLocalPart(_ local: String) throws(Problem) {
         guard !local.isEmpty else { throw Problem(reason: "there is nothing before the @") }
-        guard !local.hasPrefix("\"") else { throw Problem(reason: "quoted local parts (\"…\"@) are not accepted") }
+        guard local.utf8.first != UInt8(ascii: "\"") else {
+            throw Problem(reason: "quoted local parts (\"…\"@) are not accepted")
+        }
         guard local.utf8.count <= 64 else {
             throw Problem(reason: "the part before the @ is longer than 64 characters")
         }
@@ -56,39 +57,64 @@ public struct EmailAddress: Sendable, Hashable, Comparable, CustomStringConverti
         if local.utf8.contains(where: { $0 == UInt8(ascii: "(") || $0 == UInt8(ascii: ")") }) {
             throw Problem(reason: "comments in addresses are not accepted")
         }
-        for atom in local.split(separator: ".", omittingEmptySubsequences: false) {
-            guard !atom.isEmpty else {
-                throw Problem(reason: "the part before the @ has a dot at its start or end, or two dots in a row")
+        // Dot-separated atoms, none empty.
+        var atomStarts = true
+        for byte in local.utf8 {
+            if byte == UInt8(ascii: ".") {
+                if atomStarts { throw emptyAtom }
+                atomStarts = true
+                continue
             }
-            if let bad = atom.utf8.first(where: { !(isLetterOrDigit($0) || atomSymbols.contains($0)) }) {
+            atomStarts = false
+            guard isLetterOrDigit(byte) || isAtomSymbol(byte) else {
                 throw Problem(
-                    reason: "the part before the @ contains “\(Character(Unicode.Scalar(bad)))”, which is not allowed")
+                    reason: "the part before the @ contains “\(Character(Unicode.Scalar(byte)))”, which is not allowed")
             }
         }
+        if atomStarts { throw emptyAtom }
+    }
+
+    private static var emptyAtom: Problem {
+        Problem(reason: "the part before the @ has a dot at its start or end, or two dots in a row")
     }
 
     private static func asciiDomain(_ domain: String) throws(Problem) -> String {
         guard !domain.isEmpty else { throw Problem(reason: "there is nothing after the @") }
         guard !domain.hasPrefix("[") else { throw Problem(reason: "address literals ([…]) are not accepted") }
-        var ascii = domain.lowercased()
-        if ascii.hasSuffix(".") { ascii.removeLast() }
+        let lowerCase = !domain.utf8.contains { (0x41...0x5A).contains($0) || $0 >= 0x80 }
+        var ascii = lowerCase ? domain : domain.lowercased()
+        if ascii.utf8.last == UInt8(ascii: ".") { ascii.removeLast() }
         if !ascii.utf8.allSatisfy({ $0 < 0x80 }) {
             ascii = try idnToASCII(ascii)
         }
         guard ascii.utf8.count <= 253 else { throw Problem(reason: "the domain is longer than 253 characters") }
-        let labels = ascii.split(separator: ".", omittingEmptySubsequences: false)
-        guard labels.count >= 2 else { throw Problem(reason: "the domain “\(domain)” has no dot") }
-        for label in labels {
-            guard !label.isEmpty, label.utf8.count <= 63 else {
-                throw Problem(reason: "the domain “\(domain)” has an empty or over-long part")
+        guard ascii.utf8.contains(UInt8(ascii: ".")) else { throw Problem(reason: "the domain “\(domain)” has no dot") }
+        // Labels of 1 to 63 letters, digits and inner hyphens, between dots.
+        var label: (length: Int, last: UInt8) = (0, 0)
+        for byte in ascii.utf8 {
+            if byte == UInt8(ascii: ".") {
+                try checkLabel(label, of: domain)
+                label = (0, 0)
+                continue
             }
-            guard label.utf8.allSatisfy({ isLetterOrDigit($0) || $0 == UInt8(ascii: "-") }),
-                label.first != "-", label.last != "-"
-            else {
-                throw Problem(reason: "the domain “\(domain)” may only contain letters, digits and inner hyphens")
+            guard isLetterOrDigit(byte) || (byte == UInt8(ascii: "-") && label.length > 0) else {
+                throw badLabel(of: domain)
             }
+            label = (label.length + 1, byte)
         }
+        try checkLabel(label, of: domain)
         return ascii
+    }
+
+    private static func checkLabel(_ label: (length: Int, last: UInt8), of domain: String) throws(Problem) {
+        guard label.length > 0, label.length <= 63 else {
+            throw Problem(reason: "the domain “\(domain)” has an empty or over-long part")
+        }
+        guard label.last != UInt8(ascii: "-") else { throw badLabel(of: domain) }
+    }
+
+    private static func badLabel(of domain: String) -> Problem {
+        Problem(reason: "the domain “\(domain)” may only contain letters, digits and inner hyphens")
     }
 
     private static func idnToASCII(_ domain: String) throws(Problem) -> String {
@@ -105,5 +131,17 @@ public struct EmailAddress: Sendable, Hashable, Comparable, CustomStringConverti
 
     private static func isLetterOrDigit(_ byte: UInt8) -> Bool {
         (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+    }
+
+    /// The characters RFC 5322 allows in an atom besides letters and digits: !#$%&'*+-/=?^_`{|}~
+    private static func isAtomSymbol(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"),
+            UInt8(ascii: "'"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "/"),
+            UInt8(ascii: "="), UInt8(ascii: "?"), UInt8(ascii: "^"), UInt8(ascii: "_"), UInt8(ascii: "`"),
+            UInt8(ascii: "{"), UInt8(ascii: "|"), UInt8(ascii: "}"), UInt8(ascii: "~"):
+            true
+        default: false
+        }
     }
 }
