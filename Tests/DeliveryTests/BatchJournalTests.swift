@@ -45,12 +45,19 @@ import Testing
         let journal = try BatchJournal(folder: folder, owner: .init(sendID: 1, slot: 0))
         try journal.start(epoch: 1, claimed: [1, 2])
         try journal.append(.init(id: 1, at: 1, result: .sent(reply: "250 ok", messageID: "<m@x>")))
-        let handle = try FileHandle(forWritingTo: journal.url)
-        try handle.seekToEnd()
-        try handle.write(contentsOf: Data("2 2 sent <n@x> 25".utf8))
-        try handle.close()
-        let contents = try BatchJournal.read(journal.url)
-        #expect(contents.outcomes.map(\.id) == [1])
+        // What a process killed while copying the next line into the file can leave after the
+        // lines: its start, or its bytes in another order, with zeros between them.
+        let lines = try #require(try Data(contentsOf: journal.url).firstIndex(of: 0))
+        for torn in [
+            Data("2 2 sent <n@x> 25".utf8), Data("2 2 sent <n@x> 25".utf8) + Data(count: 5) + Data("k\n".utf8),
+        ] {
+            let handle = try FileHandle(forWritingTo: journal.url)
+            try handle.seek(toOffset: UInt64(lines))
+            try handle.write(contentsOf: torn)
+            try handle.close()
+            let contents = try BatchJournal.read(journal.url)
+            #expect(contents.outcomes.map(\.id) == [1])
+        }
 
         #expect(BatchJournal.unescaped("250%2") == nil && BatchJournal.unescaped("%zz") == nil)
         #expect(BatchJournal.unescaped("%0D%0A") == "\r\n")
