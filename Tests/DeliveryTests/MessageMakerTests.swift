@@ -68,6 +68,20 @@ import Testing
         #expect(messageIDs.count == recipients.count)
     }
 
+    @Test func theBufferOfASentMessageIsWhereALaterOneIsMade() throws {
+        let maker = try startedMaker()
+        defer { maker.close() }
+        // A buffer far larger than any message: only the recycled one can be that large.
+        var spent: [UInt8] = Array(repeating: 0x41, count: 100)
+        spent.reserveCapacity(1 << 20)
+        maker.recycle(consume spent)
+        // Nothing enqueued: the message is made when asked for, after the buffer is back.
+        let message = try maker.message(for: recipient(1))
+        #expect(addressee(message) == "r1@example.org")
+        #expect(message.bytes.capacity >= 1 << 20)
+        #expect(message.bytes.prefix(5) == Array("From:".utf8)[...], "the old bytes are gone")
+    }
+
     @Test func aRecipientPassedOverIsDroppedAndOneNeverEnqueuedIsStillMade() throws {
         let maker = try startedMaker()
         defer { maker.close() }

@@ -7,32 +7,29 @@ public struct ClaimedRecipient: Sendable, Equatable {
     public var id: Int64
     public var address: String
     public var name: String?
-    /// The subscriber's other columns as the ledger keeps them, a JSON object: decoded by
+    /// The subscriber's other columns as the ledger keeps them (`AttributesText`): decoded by
     /// `attributes` on the thread that makes the message, not on the connection's.
-    var attributesJSON: String
+    var attributesText: String
     public var attempts: Int
     public var firstAttemptAt: Double
 
-    init(id: Int64, address: String, name: String?, attributesJSON: String, attempts: Int, firstAttemptAt: Double) {
+    init(id: Int64, address: String, name: String?, attributesText: String, attempts: Int, firstAttemptAt: Double) {
         self.id = id
         self.address = address
         self.name = name
-        self.attributesJSON = attributesJSON
+        self.attributesText = attributesText
         self.attempts = attempts
         self.firstAttemptAt = firstAttemptAt
     }
 
     init(id: Int64, address: String, name: String?, attributes: [String: String], attempts: Int, firstAttemptAt: Double)
     {
-        let json = (try? JSONSerialization.data(withJSONObject: attributes, options: [.sortedKeys])) ?? Data("{}".utf8)
         self.init(
-            id: id, address: address, name: name, attributesJSON: String(decoding: json, as: UTF8.self),
-            attempts: attempts, firstAttemptAt: firstAttemptAt)
+            id: id, address: address, name: name, attributesText: AttributesText.encode(attributes), attempts: attempts,
+            firstAttemptAt: firstAttemptAt)
     }
 
-    public var attributes: [String: String] {
-        (try? JSONSerialization.jsonObject(with: Data(attributesJSON.utf8))) as? [String: String] ?? [:]
-    }
+    public var attributes: [String: String] { AttributesText.decode(attributesText) }
 }
 
 /// How a message ended, as the ledger records it.

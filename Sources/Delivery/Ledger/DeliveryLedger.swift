@@ -181,7 +181,7 @@ extension DeliveryLedger {
             guard let connection = database.sqliteConnection else {
                 preconditionFailure("GRDB runs a transaction without its connection")
             }
-            let freezer = AudienceFreezer(connection: SQLiteConnection(borrowing: connection), sendID: sendID)
+            let freezer = try AudienceFreezer(connection: SQLiteConnection(borrowing: connection), sendID: sendID)
             let t0 = Date()
             defer {
                 FileHandle.standardError.write("freeze total \(Date().timeIntervalSince(t0))\n".data(using: .utf8)!)

@@ -205,7 +205,7 @@ final class LedgerWriter {
     private func stillSending(_ id: Int64, sendID: Int64) throws -> ClaimedRecipient? {
         try claimedRecipient.first(.integer(id), .integer(sendID)) { row in
             ClaimedRecipient(
-                id: id, address: "", name: nil, attributesJSON: "{}", attempts: Int(row.integer(0)),
+                id: id, address: "", name: nil, attributesText: "", attempts: Int(row.integer(0)),
                 firstAttemptAt: row.isNull(1) ? 0 : row.real(1))
         }
     }
@@ -272,7 +272,7 @@ final class LedgerWriter {
     private static func recipient(now: Double) -> (SQLiteStatement.Row) -> ClaimedRecipient {
         { row in
             ClaimedRecipient(
-                id: row.integer(0), address: row.text(1) ?? "", name: row.text(2), attributesJSON: row.text(3) ?? "{}",
+                id: row.integer(0), address: row.text(1) ?? "", name: row.text(2), attributesText: row.text(3) ?? "",
                 attempts: Int(row.integer(4)), firstAttemptAt: row.isNull(5) ? now : row.real(5))
         }
     }

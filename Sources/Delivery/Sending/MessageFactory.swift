@@ -46,8 +46,10 @@ final class MessageFactory {
                 email: address, name: name, attributes: attributes, unsubscribeURL: unsubscribePrefix + token))
     }
 
-    func message(to address: String, name: String?, attributes: [String: String], now: Date = Date()) throws -> Message
-    {
+    func message(
+        to address: String, name: String?, attributes: [String: String], now: Date = Date(),
+        reusing buffer: consuming [UInt8] = []
+    ) throws -> Message {
         let token = signer.encoded(UnsubscribeToken(list: list, address: address))
         let unsubscribeURL = unsubscribePrefix + token
         let recipient = Recipient(email: address, name: name, attributes: attributes, unsubscribeURL: unsubscribeURL)
@@ -67,7 +69,8 @@ final class MessageFactory {
         let bytes = layout.bytes(
             MessageLayout.Personal(
                 toName: name, toAddress: address, date: date.text, messageID: messageID, unsubscribeURL: unsubscribeURL,
-                text: text, html: html, boundary: "=_newsletter_" + String(tokens.next(), radix: 36)))
+                text: text, html: html, boundary: "=_newsletter_" + String(tokens.next(), radix: 36)),
+            reusing: consume buffer)
         return Message(bytes: bytes, messageID: messageID)
     }
 }

@@ -26,6 +26,8 @@ final class MessageMaker: @unchecked Sendable {
     private var closed = false
     private var finished = false
     private var made = 0
+    /// Buffers of sent messages, to make the next ones in.
+    private var spareBuffers: [[UInt8]] = []
 
     /// The most messages kept ready, and the stock below which the maker starts again.
     static let stock = 16
@@ -99,6 +101,13 @@ final class MessageMaker: @unchecked Sendable {
         }
     }
 
+    /// Takes back the buffer of a message that was sent, to make another in.
+    func recycle(_ buffer: consuming [UInt8]) {
+        condition.lock()
+        if spareBuffers.count < Self.stock { spareBuffers.append(buffer) }
+        condition.unlock()
+    }
+
     /// Stops the maker's thread once it has made the message in hand, and waits for it.
     func close() {
         condition.lock()
@@ -119,9 +128,16 @@ final class MessageMaker: @unchecked Sendable {
             }
             let recipient = toMake.removeFirst()
             making = recipient.id
+            let buffer = spareBuffers.popLast() ?? []
             condition.unlock()
-            let message = Result {
-                try factory.message(to: recipient.address, name: recipient.name, attributes: recipient.attributes)
+            let message: Result<MessageFactory.Message, any Error>
+            do {
+                message = .success(
+                    try factory.message(
+                        to: recipient.address, name: recipient.name, attributes: recipient.attributes,
+                        reusing: consume buffer))
+            } catch {
+                message = .failure(error)
             }
             let madeAt = clock()
             condition.lock()

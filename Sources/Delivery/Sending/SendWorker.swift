@@ -99,6 +99,7 @@ final class SendWorker: @unchecked Sendable {
                     return
                 }
                 let result = deliver(message, to: recipient, with: connection)
+                maker.recycle((consume message).bytes)
                 now = Self.now
                 try batch.record(recipient, result, at: now)
                 control.count(result)

@@ -235,9 +235,17 @@ private final class ReplyTranscript {
     /// The last line with this reply code: after a refused recipient curl says QUIT, and the
     /// relay's "221 Bye" is not the answer that matters.
     func reply(withCode code: Int) -> String {
-        let lines = bytes.split(whereSeparator: { $0 == 10 || $0 == 13 })
-        let prefix = Array(String(code).utf8)
-        let line = lines.last { $0.starts(with: prefix) } ?? lines.last ?? []
-        return String(decoding: line.prefix(500), as: UTF8.self)
+        let prefix = String(code).utf8
+        var last: ArraySlice<UInt8> = []
+        var lastWithCode: ArraySlice<UInt8>?
+        var start = bytes.startIndex
+        for index in bytes.indices where bytes[index] == 10 || bytes[index] == 13 {
+            if index > start {
+                last = bytes[start..<index]
+                if last.starts(with: prefix) { lastWithCode = last }
+            }
+            start = index + 1
+        }
+        return String(decoding: (lastWithCode ?? last).prefix(500), as: UTF8.self)
     }
 }
