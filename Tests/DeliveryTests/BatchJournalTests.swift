@@ -41,6 +41,24 @@ import Testing
         #expect(try BatchJournal.files(in: folder, sendID: 3).isEmpty)
     }
 
+    @Test func aBatchLargerThanTheFileGrowsIt() throws {
+        let journal = try BatchJournal(folder: folder, owner: .init(sendID: 2, slot: 0))
+        try journal.start(epoch: 1, claimed: Array(1...100))
+        // 100 replies of 2,000 bytes: about three times the file's first size.
+        let outcomes = (1...100).map { id in
+            BatchJournal.Outcome(
+                id: Int64(id), at: Double(id), result: .deferred(code: 451, reply: String(repeating: "x", count: 2000)))
+        }
+        for outcome in outcomes { try journal.append(outcome) }
+        #expect(try BatchJournal.read(journal.url).outcomes == outcomes)
+        // Emptied, it holds a new batch from its start.
+        try journal.clear()
+        try journal.start(epoch: 2, claimed: [7])
+        try journal.append(outcomes[0])
+        let contents = try BatchJournal.read(journal.url)
+        #expect(contents.epoch == 2 && contents.claimed == [7] && contents.outcomes == [outcomes[0]])
+    }
+
     @Test func aTornLastLineIsNotAnOutcome() throws {
         let journal = try BatchJournal(folder: folder, owner: .init(sendID: 1, slot: 0))
         try journal.start(epoch: 1, claimed: [1, 2])

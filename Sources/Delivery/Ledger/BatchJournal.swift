@@ -10,7 +10,7 @@ import NewsletterCore
 /// (`LedgerWriter.recover`): the outcomes it holds count, the first recipient without one may
 /// have been in flight (uncertain), the rest were never tried. A line is copied into the file's
 /// pages, mapped shared: those are the OS's cache, which a killed process cannot undo, and no
-/// system call is made per message (a `write` per line cost about 2 % of a send's CPU; a SQLite
+/// system call is made per message (a `write` per line cost a few percent of a send's CPU; a SQLite
 /// transaction per message took about a quarter of a connection's time).
 ///
 /// The file holds one batch at a time, numbered per connection ("epoch"). It is emptied once
