@@ -157,11 +157,18 @@ import Testing
         try killThenFinish(listSize: 1280, rate: "400/s", kills: 3, after: 0.5...1.0)
     }
 
-    private func killThenFinish(listSize: Int, rate: String, kills: Int, after delay: ClosedRange<Double>) throws {
+    /// The sample workspace with `listSize` generated subscribers, sending to a plain SMTP
+    /// server of its own over `connections` connections.
+    private func sampleSendingToAServer(listSize: Int, connections: Int) throws -> (SampleWorkspace, SMTPTestServer) {
         let sample = try SampleWorkspace()
         try sample.generateList(listSize)
         let server = try SMTPTestServer()
-        try sample.appendToConfig("[smtp]\nurl = \"\(server.url)\"\nconnections = 4")
+        try sample.appendToConfig("[smtp]\nurl = \"\(server.url)\"\nconnections = \(connections)")
+        return (sample, server)
+    }
+
+    private func killThenFinish(listSize: Int, rate: String, kills: Int, after delay: ClosedRange<Double>) throws {
+        let (sample, server) = try sampleSendingToAServer(listSize: listSize, connections: 4)
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<kills {
             let process = try sample.start(["send", "3", "--rate", rate])
@@ -190,14 +197,13 @@ import Testing
     }
 
     @Test func statusDuringASendSaysSoAndShowsTheClaimedRecipients() throws {
-        let sample = try SampleWorkspace()
-        try sample.generateList(200)
-        let server = try SMTPTestServer()
-        try sample.appendToConfig("[smtp]\nurl = \"\(server.url)\"\nconnections = 2")
+        let (sample, server) = try sampleSendingToAServer(listSize: 200, connections: 2)
         let process = try sample.start(["send", "3", "--rate", "20/s"])
         defer {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
+            // The relay runs until the send is stopped.
+            withExtendedLifetime(server) {}
         }
         Thread.sleep(forTimeInterval: 1.5)
         let status = try sample.run(["status", "3"])
@@ -208,10 +214,7 @@ import Testing
     }
 
     @Test func anUnsubscribeDuringASendIsHonouredByIt() throws {
-        let sample = try SampleWorkspace()
-        try sample.generateList(40)
-        let server = try SMTPTestServer()
-        try sample.appendToConfig("[smtp]\nurl = \"\(server.url)\"\nconnections = 1")
+        let (sample, server) = try sampleSendingToAServer(listSize: 40, connections: 1)
         let process = try sample.start(["send", "3", "--rate", "10/s"])
         Thread.sleep(forTimeInterval: 1.5)
         let late = ["reader38@example.org", "reader39@example.org"]
