@@ -120,8 +120,12 @@ final class MessageMaker: @unchecked Sendable {
     private func run() {
         condition.lock()
         while !closed {
-            let starving = wanted.map { id in !ready.contains { $0.id == id } } ?? false
-            filling = !slow && (filling ? ready.count < Self.stock : ready.count < Self.lowWater)
+            // A ready message the connection waits for is being handed over, not stock: the
+            // stock is the same whether or not the connection has woken to take it yet.
+            let handingOver = wanted.map { id in ready.contains { $0.id == id } } ?? false
+            let starving = wanted != nil && !handingOver
+            let stocked = ready.count - (handingOver ? 1 : 0)
+            filling = !slow && (filling ? stocked < Self.stock : stocked < Self.lowWater)
             guard !toMake.isEmpty, filling || starving else {
                 condition.wait()
                 continue
