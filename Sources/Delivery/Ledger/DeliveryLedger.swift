@@ -182,10 +182,6 @@ extension DeliveryLedger {
                 preconditionFailure("GRDB runs a transaction without its connection")
             }
             let freezer = try AudienceFreezer(connection: SQLiteConnection(borrowing: connection), sendID: sendID)
-            let t0 = Date()
-            defer {
-                FileHandle.standardError.write("freeze total \(Date().timeIntervalSince(t0))\n".data(using: .utf8)!)
-            }
             try audience { try freezer.insert($0) }
             let count =
                 try Int.fetchOne(database, sql: "SELECT COUNT(*) FROM recipient WHERE send_id = ?", arguments: [sendID])
