@@ -70,4 +70,39 @@ import Testing
         #expect(mailed == (0..<10).map { "r\($0)@example.org" })
         #expect(try ledger.status(of: record).counts[.sent] == 10)
     }
+
+    @Test func aConnectionWithNothingLeftWakesWhenTheLastBatchIsFolded() throws {
+        let ledger = try DeliveryLedger(path: folder.appending(path: "state.sqlite"))
+        let record = try ledger.createSend(issue: 1, list: "main", now: Date(timeIntervalSince1970: 0)) { insert in
+            for index in 0..<2 {
+                try insert(Subscriber(address: try EmailAddress("r\(index)@example.org"), name: nil, attributes: [:]))
+            }
+        }
+        let queue = try LedgerQueue(ledger: ledger, sendID: record.id, policy: policy)
+        let first = ConnectionBatch(
+            queue: queue, folder: ledger.journalFolder, sendID: record.id, slot: 0, size: 2, epoch: 0)
+        let second = ConnectionBatch(
+            queue: queue, folder: ledger.journalFolder, sendID: record.id, slot: 1, size: 2, epoch: 0)
+        let inFlight = try #require(mail(first.take(now: 100)))
+        // The first connection has both recipients: the second waits for its outcomes.
+        guard case .wait = try second.take(now: 100) else {
+            Issue.record("the second connection should wait while the first mails")
+            return
+        }
+        #expect(!second.waitForOthers(until: Date().timeIntervalSince1970 + 0.05))
+        try first.record(inFlight, .sent(reply: "250 ok", messageID: "<a@x>"), at: 100)
+        let rest = try #require(mail(first.take(now: 100)))
+        try first.record(rest, .sent(reply: "250 ok", messageID: "<b@x>"), at: 100)
+        // The first connection's thread folds its last outcomes while the second one waits.
+        nonisolated(unsafe) let lastBatch = first
+        let folded = Thread { try? lastBatch.finish(now: 100) }
+        folded.start()
+        let waitStarted = Date()
+        #expect(second.waitForOthers(until: Date().timeIntervalSince1970 + 10))
+        #expect(Date().timeIntervalSince(waitStarted) < 5)
+        guard case .finished = try second.take(now: 100) else {
+            Issue.record("everyone has an outcome: the second connection should be finished")
+            return
+        }
+    }
 }

@@ -77,6 +77,27 @@ import Testing
         #expect(first.attributes == ["city": "Riga"])
     }
 
+    @Test func nearTheEndEachConnectionClaimsItsShareOfWhatIsLeft() throws {
+        let ledger = try ledger()
+        let addresses = (0..<1100).map { "reader\($0)@example.org" }
+        let record = try send(ledger, addresses)
+        let run = try Run(ledger, record, policy: policy)
+        run.cursor.sharedBy = 4
+        var claimed: [String] = []
+        var sizes: [Int] = []
+        while case let batch = try claimBatch(run, 64, at: 1), !batch.isEmpty {
+            let left = addresses.count - claimed.count
+            // A full batch while four of them leave some for everyone; then a quarter of the rest.
+            #expect(batch.count == min(64, (left + 3) / 4), "claim \(sizes.count) with \(left) left")
+            sizes.append(batch.count)
+            claimed += batch.map(\.address)
+        }
+        #expect(claimed == addresses)
+        #expect(sizes.prefix(14) == ArraySlice(repeating: 64, count: 14))
+        #expect(sizes.dropFirst(14).prefix(3) == [51, 39, 29])
+        #expect(sizes.suffix(3) == [1, 1, 1])
+    }
+
     @Test func aRecipientPutBackBehindTheCursorIsStillClaimed() throws {
         let ledger = try ledger()
         let record = try send(ledger, ["a@example.org", "b@example.org", "c@example.org"])

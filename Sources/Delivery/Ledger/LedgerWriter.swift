@@ -29,6 +29,7 @@ final class LedgerWriter {
     private let anyInFlight: SQLiteStatement
     private let firstID: SQLiteStatement
     private let lastID: SQLiteStatement
+    private let lastOfSend: SQLiteStatement
     private let noteFolded: SQLiteStatement
     private let claimedRecipient: SQLiteStatement
     private let markInFlight: SQLiteStatement
@@ -100,6 +101,10 @@ final class LedgerWriter {
         // the table's last row (the end of its rowid tree): no recipient of this send is after it.
         firstID = try connection.prepare("SELECT COALESCE(MIN(id) - 1, 0) FROM recipient WHERE send_id = ?")
         lastID = try connection.prepare("SELECT COALESCE(MAX(id), 0) FROM recipient")
+        // The send's last recipient: walking the rowid tree back from its end, which is where the
+        // newest send's recipients are.
+        lastOfSend = try connection.prepare(
+            "SELECT COALESCE((SELECT id FROM recipient NOT INDEXED WHERE send_id = ? ORDER BY id DESC LIMIT 1), 0)")
         anyInFlight = try connection.prepare(
             "SELECT EXISTS (SELECT 1 FROM recipient WHERE send_id = ? AND state = 'sending')")
     }
@@ -241,14 +246,21 @@ final class LedgerWriter {
 
     /// Up to `count` pending recipients ahead of the cursor, in id order; the cursor moves to
     /// the last. When fewer are left, it moves to the send's last recipient, so that later
-    /// claims do not walk again.
+    /// claims do not walk again. Near the end a claim takes at most its share of what is left
+    /// (`ClaimCursor.sharedBy`): the batches shrink, and the connections finish together
+    /// instead of one mailing a whole batch alone while the others have nothing left.
     private func claimAhead(_ count: Int, sendID: Int64, now: Double, cursor: inout ClaimCursor) throws
         -> [ClaimedRecipient]
     {
         let position = try cursor.position ?? (firstID.first(.integer(sendID)) { $0.integer(0) } ?? 0)
-        let claimed = try claimPendingAfter(position, count: count, sendID: sendID, now: now)
+        let end = try cursor.end ?? (lastOfSend.first(.integer(sendID)) { $0.integer(0) } ?? 0)
+        cursor.end = end
+        let sharers = Int64(max(1, cursor.sharedBy))
+        let share = Int(clamping: (end - position + sharers - 1) / sharers)
+        let wanted = max(1, min(count, share))
+        let claimed = try claimPendingAfter(position, count: wanted, sendID: sendID, now: now)
         cursor.position =
-            claimed.count == count ? claimed.last?.id : try lastID.first { $0.integer(0) } ?? position
+            claimed.count == wanted ? claimed.last?.id : try lastID.first { $0.integer(0) } ?? position
         return claimed
     }
 
@@ -359,4 +371,8 @@ struct ClaimCursor {
     var putBack: Int64?
     /// No deferred recipient is due before this time; 0 until the ledger has been asked.
     var retriesDue: Double = 0
+    /// The send's last recipient, once the first claim has looked it up.
+    var end: Int64?
+    /// How many connections claim from this cursor: near the end each takes its share.
+    var sharedBy = 1
 }

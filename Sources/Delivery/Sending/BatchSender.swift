@@ -92,7 +92,8 @@ public final class BatchSender: Sendable {
         // Other sends that died (other issues or lists): what they sent counts in the window.
         try ledger.recoverEveryJournal(policy: policy)
         let start = Date()
-        let remainingAtStart = try ledger.remaining(sendID: send.id)
+        // A new send has everyone to mail; counting would cost a scan of the audience.
+        let remainingAtStart = resumed ? try ledger.remaining(sendID: send.id) : send.audience
         reporter.started(send, resumed: resumed, recoveredInFlight: recovered, remaining: remainingAtStart)
 
         let suppressionList = SuppressionList(workspace: workspace)
@@ -104,7 +105,7 @@ public final class BatchSender: Sendable {
             settings: settings,
             history: window > 0 ? try ledger.sentTimes(since: Date().addingTimeInterval(-window)) : [])
         let connections = request.connections ?? prepared.config.smtp.connections
-        let queue = try LedgerQueue(ledger: ledger, sendID: send.id, policy: policy)
+        let queue = try LedgerQueue(ledger: ledger, sendID: send.id, policy: policy, connections: connections)
         let batchSize = Self.batchSize(remaining: remainingAtStart, connections: connections)
         let group = DispatchGroup()
         let failures = FailureBox()
@@ -138,17 +139,20 @@ public final class BatchSender: Sendable {
                 elapsed: Date().timeIntervalSince(start))
         }
         if let error = failures.first { throw error }
-        let remaining = try ledger.remaining(sendID: send.id)
-        reporter.progress(control.snapshot, remaining: remaining, elapsed: Date().timeIntervalSince(start))
-        if remaining == 0 {
-            try ledger.markCompleted(sendID: send.id, at: Date())
+        // One scan of the audience for the counts; completing the send changes none of them.
+        var status = try ledger.status(of: send)
+        reporter.progress(control.snapshot, remaining: status.remaining, elapsed: Date().timeIntervalSince(start))
+        if status.remaining == 0 {
+            // As the ledger gives it back.
+            let completed = Date(timeIntervalSince1970: Date().timeIntervalSince1970)
+            try ledger.markCompleted(sendID: send.id, at: completed)
+            status.send.completedAt = completed
             try IssueFreezer.freeze(
-                prepared.issue, composer: prepared.composer, workspace: workspace, sentAt: Date(),
+                prepared.issue, composer: prepared.composer, workspace: workspace, sentAt: completed,
                 audience: send.audience)
         }
-        let latest = try ledger.latestSend(issue: send.issue, list: send.list) ?? send
         return SendRunResult(
-            status: try ledger.status(of: latest), counts: control.snapshot, stopReason: control.reason,
+            status: status, counts: control.snapshot, stopReason: control.reason,
             elapsed: Date().timeIntervalSince(start))
     }
 

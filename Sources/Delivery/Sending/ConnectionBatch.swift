@@ -17,6 +17,8 @@ final class ConnectionBatch {
     private var outcomes: [(recipient: ClaimedRecipient, outcome: BatchJournal.Outcome)] = []
     private var journal: BatchJournal?
     private var foldedAt = -Double.infinity
+    /// The ledger's changes as of this connection's last fold (`LedgerQueue.fold`).
+    private var changesSeen = 0
     /// Told each newly claimed group of recipients, in the order `take` will give them.
     var claimed: ([ClaimedRecipient]) -> Void = { _ in }
 
@@ -65,6 +67,12 @@ final class ConnectionBatch {
         try journal.append(outcome)
     }
 
+    /// Waits, after `take` said to, until another connection's fold has changed the ledger, or
+    /// until `deadline`; whether one did.
+    func waitForOthers(until deadline: Double) -> Bool {
+        queue.waitForChange(after: changesSeen, until: Date(timeIntervalSince1970: deadline))
+    }
+
     /// The last recipient taken was not mailed: it goes back with the rest of the batch.
     func putBack() {
         next -= 1
@@ -87,7 +95,7 @@ final class ConnectionBatch {
 
     private func fold(claim: Int, now: Double) throws -> NextStep {
         let batch = journal?.epoch.map { (slot: slot, epoch: $0) }
-        let step = try queue.fold(.init(outcomes: outcomes, batch: batch, claim: claim))
+        let step = try queue.fold(.init(outcomes: outcomes, batch: batch, claim: claim), seen: &changesSeen)
         // Folded: the ledger has the outcomes and notes the batch, which the journal forgets.
         outcomes.removeAll(keepingCapacity: true)
         try journal?.clear()

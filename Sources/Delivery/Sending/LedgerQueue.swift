@@ -14,8 +14,11 @@ final class LedgerQueue: @unchecked Sendable {
     private let condition = NSCondition()
     private var waiting: [Request] = []
     private var committing = false
+    /// Transactions so far that recorded outcomes (a claim that found nothing changes nothing):
+    /// a connection waiting for the others watches it.
+    private var changes = 0
     /// Used by the committing thread only.
-    private var cursor = ClaimCursor()
+    private var cursor: ClaimCursor
 
     private final class Request {
         let fold: LedgerWriter.Fold
@@ -26,14 +29,18 @@ final class LedgerQueue: @unchecked Sendable {
         }
     }
 
-    init(ledger: DeliveryLedger, sendID: Int64, policy: RetryPolicy) throws {
+    /// `connections`: how many connections claim through this queue, which near the end of
+    /// the send share what is left.
+    init(ledger: DeliveryLedger, sendID: Int64, policy: RetryPolicy, connections: Int = 1) throws {
         writer = try LedgerWriter(path: ledger.path)
+        cursor = ClaimCursor(sharedBy: connections)
         self.sendID = sendID
         self.policy = policy
     }
 
     /// Records a connection's outcomes and claims its next recipients, if it asks for any.
-    func fold(_ fold: LedgerWriter.Fold) throws -> NextStep {
+    /// `seen` becomes the number of transactions that recorded outcomes, this one included.
+    func fold(_ fold: LedgerWriter.Fold, seen: inout Int) throws -> NextStep {
         let request = Request(fold)
         condition.lock()
         waiting.append(request)
@@ -53,12 +60,26 @@ final class LedgerQueue: @unchecked Sendable {
             }
             condition.lock()
             for (index, member) in batch.enumerated() { member.result = outcome.map { $0[index] } }
+            if case .success = outcome, batch.contains(where: { !$0.fold.outcomes.isEmpty }) { changes += 1 }
             committing = false
             condition.broadcast()
         }
+        seen = changes
         condition.unlock()
         // The loop above only ends once `result` is set.
         guard let result = request.result else { preconditionFailure("a ledger step ended without a result") }
         return try result.get()
+    }
+
+    /// Waits until a transaction after the `seen`th has recorded outcomes, or until
+    /// `deadline`; whether one has. A connection with nothing to claim while others are still
+    /// mailing waits so, to claim again as soon as their outcomes change what is left.
+    func waitForChange(after seen: Int, until deadline: Date) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        while changes == seen {
+            if !condition.wait(until: deadline) { break }
+        }
+        return changes != seen
     }
 }

@@ -74,7 +74,11 @@ final class SendWorker: @unchecked Sendable {
             case .finished:
                 return
             case .wait(let until):
-                pause(until: until)
+                // Until a retry is due or the others are done, or sooner if they fold: the
+                // last batches of a send end together, not a polling interval apart.
+                while !control.shouldStop, Self.now < until,
+                    !batch.waitForOthers(until: min(until, Self.now + 0.2))
+                {}
                 now = Self.now
             case .mail(let recipient):
                 let key = recipient.address.lowercased()
