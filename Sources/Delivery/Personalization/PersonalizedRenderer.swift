@@ -7,19 +7,27 @@ import NewsletterCore
 /// the result is cut at the markers, validated once, and each subscriber's message is then
 /// joined from those pieces with their own values, escaped as the template asked. A template
 /// that transforms a personal value (so its marker cannot be found) is rendered in full for
-/// every subscriber instead: slower, never wrong. Not `Sendable`: one per sending thread.
+/// every subscriber instead: slower, never wrong. Not `Sendable`: one per sending thread; the
+/// connections of a send share their compiled shapes through a `ShapeCache`.
 final class PersonalizedRenderer {
     private let composer: IssueComposer
     private let content: IssueContent
     private let nonce = String(UInt64.random(in: .min ... .max), radix: 36)
-    private var compiled: [String: CompiledShape] = [:]
+    private let compiled: ShapeCache
     /// The shape of the last recipient: nearly every recipient of a list has the same one, and
     /// checking it costs a few lookups where a key costs a sort and a join.
     private var lastShape: (keys: [String], shape: CompiledShape)?
 
-    init(composer: IssueComposer, content: IssueContent) {
+    init(composer: IssueComposer, content: IssueContent, shapes: ShapeCache = ShapeCache()) {
         self.composer = composer
         self.content = content
+        compiled = shapes
+    }
+
+    /// Compiles (and validates) the shape of `recipient` now, so that the first message of that
+    /// shape does not wait for it.
+    func prepare(for recipient: Recipient) throws {
+        _ = try shape(of: Self.slotValues(of: recipient))
     }
 
     /// The HTML and text parts for `recipient`. The first recipient of each shape also
@@ -59,9 +67,7 @@ final class PersonalizedRenderer {
             return lastShape.shape
         }
         let keys = values.keys.sorted()
-        let key = keys.joined(separator: "\u{1F}")
-        let shape = try compiled[key] ?? compile(keys: keys)
-        compiled[key] = shape
+        let shape = try compiled.shape(for: keys.joined(separator: "\u{1F}")) { try compile(keys: keys) }
         lastShape = (keys, shape)
         return shape
     }
@@ -105,15 +111,15 @@ final class PersonalizedRenderer {
     }
 }
 
-private struct CompiledShape {
+struct CompiledShape: Sendable {
     /// `nil` when the markers could not all be found: render in full.
     var html: SlotTemplate?
     var text: SlotTemplate?
 }
 
 /// A rendered document cut at its personal values.
-struct SlotTemplate {
-    enum Piece {
+struct SlotTemplate: Sendable {
+    enum Piece: Sendable {
         case literal(String)
         case value(key: String, escaped: Bool)
         /// The end of a line that held a value: wrap it again once the values are in.
@@ -128,7 +134,7 @@ struct SlotTemplate {
     private var sharedSize = 0
     private var slots = 0
 
-    private enum EncodedPiece {
+    private enum EncodedPiece: Sendable {
         /// Quoted-printable of shared text, ending at the start of a line (after a line break or
         /// a soft line break, `=` CRLF, which decoders remove).
         case encoded([UInt8])

@@ -87,36 +87,16 @@ public final class BatchSender: Sendable {
         defer { withExtendedLifetime(lock) {} }
         let checkpointer = Checkpointer(ledger: ledger)
         defer { checkpointer.stop() }
-        let (send, resumed) = try openSend(reporter: reporter)
-        let (recovered, lastEpoch) = try ledger.recoverJournals(sendID: send.id, policy: policy)
-        // Other sends that died (other issues or lists): what they sent counts in the window.
-        try ledger.recoverEveryJournal(policy: policy)
-        let start = Date()
-        // A new send has everyone to mail; counting would cost a scan of the audience.
-        let remainingAtStart = resumed ? try ledger.remaining(sendID: send.id) : send.audience
-        reporter.started(send, resumed: resumed, recoveredInFlight: recovered, remaining: remainingAtStart)
-
-        let suppressionList = SuppressionList(workspace: workspace)
-        let suppression = SuppressionWatch(file: suppressionList.file) {
-            Set((try? suppressionList.load().entries.keys).map(Array.init) ?? [])
-        }
-        let window = settings.window?.period ?? 0
-        let limiter = RateLimiter(
-            settings: settings,
-            history: window > 0 ? try ledger.sentTimes(since: Date().addingTimeInterval(-window)) : [])
+        // The connections connect, log in and compile their templates while the audience is
+        // frozen; they start mailing once the send is set up.
         let connections = request.connections ?? prepared.config.smtp.connections
-        let queue = try LedgerQueue(ledger: ledger, sendID: send.id, policy: policy, connections: connections)
-        let batchSize = Self.batchSize(remaining: remainingAtStart, connections: connections)
+        let shapes = ShapeCache()
+        let gate = StartGate()
         let group = DispatchGroup()
         let failures = FailureBox()
         for index in 0..<connections {
             group.enter()
-            let worker = SendWorker(
-                index: index, sender: self, send: send, limiter: limiter, suppression: suppression, control: control,
-                suppressionList: suppressionList,
-                batch: ConnectionBatch(
-                    queue: queue, folder: ledger.journalFolder, sendID: send.id, slot: index, size: batchSize,
-                    epoch: lastEpoch))
+            let worker = SendWorker(index: index, sender: self, control: control, shapes: shapes, gate: gate)
             let thread = Thread {
                 do {
                     try worker.run()
@@ -129,6 +109,18 @@ public final class BatchSender: Sendable {
             thread.name = "smtp-\(index)"
             thread.start()
         }
+        let setup: SendSetup
+        let remainingAtStart: Int
+        do {
+            (setup, remainingAtStart) = try setUp(connections: connections, shapes: shapes, reporter: reporter)
+        } catch {
+            gate.cancel()
+            group.wait()
+            throw error
+        }
+        let send = setup.send
+        let start = Date()
+        gate.open(setup)
         // Progress while the connections work; the main thread only waits and reports.
         // Counted from this run's outcomes, not the ledger: counting a large audience four times
         // a second would cost more than the sending.
@@ -156,8 +148,39 @@ public final class BatchSender: Sendable {
             elapsed: Date().timeIntervalSince(start))
     }
 
-    /// The send to work on: the unfinished one of this issue and list, or a new one.
-    private func openSend(reporter: some SendReporter) throws -> (SendRecord, resumed: Bool) {
+    /// Opens the send (see `openSend`), takes in what a dead run left, and readies what the
+    /// connections share; returns that and how many recipients are left to mail.
+    private func setUp(connections: Int, shapes: ShapeCache, reporter: some SendReporter) throws -> (
+        SendSetup, remaining: Int
+    ) {
+        let (send, resumed) = try openSend(shapes: shapes, reporter: reporter)
+        let (recovered, lastEpoch) = try ledger.recoverJournals(sendID: send.id, policy: policy)
+        // Other sends that died (other issues or lists): what they sent counts in the window.
+        try ledger.recoverEveryJournal(policy: policy)
+        // A new send has everyone to mail; counting would cost a scan of the audience.
+        let remaining = resumed ? try ledger.remaining(sendID: send.id) : send.audience
+        reporter.started(send, resumed: resumed, recoveredInFlight: recovered, remaining: remaining)
+
+        let suppressionList = SuppressionList(workspace: prepared.workspace)
+        let suppression = SuppressionWatch(file: suppressionList.file) {
+            Set((try? suppressionList.load().entries.keys).map(Array.init) ?? [])
+        }
+        let window = settings.window?.period ?? 0
+        let limiter = RateLimiter(
+            settings: settings,
+            history: window > 0 ? try ledger.sentTimes(since: Date().addingTimeInterval(-window)) : [])
+        let setup = SendSetup(
+            send: send, limiter: limiter, suppression: suppression, suppressionList: suppressionList,
+            queue: try LedgerQueue(ledger: ledger, sendID: send.id, policy: policy, connections: connections),
+            journalFolder: ledger.journalFolder,
+            batchSize: Self.batchSize(remaining: remaining, connections: connections), lastEpoch: lastEpoch)
+        return (setup, remaining)
+    }
+
+    /// The send to work on: the unfinished one of this issue and list, or a new one. The
+    /// templates for the shape of the list's first subscriber are compiled into `shapes` while
+    /// the rest of the list is frozen.
+    private func openSend(shapes: ShapeCache, reporter: some SendReporter) throws -> (SendRecord, resumed: Bool) {
         let issue = prepared.issue.number
         // A finished send without --force was refused when the sender was made.
         if let latest = try ledger.latestSend(issue: issue, list: request.list), latest.completedAt == nil {
@@ -165,8 +188,17 @@ public final class BatchSender: Sendable {
         }
         let audience = try Audience(workspace: prepared.workspace, list: request.list)
         var reading: (report: SubscriberList.Report, suppressedCount: Int)?
+        var first = true
         let send = try ledger.createSend(issue: issue, list: request.list, now: Date()) { insert in
-            reading = try ReadAhead.run(producing: { emit in try audience.readEach(emit) }, consuming: insert)
+            reading = try ReadAhead.run(
+                producing: { emit in try audience.readEach(emit) },
+                consuming: { subscriber in
+                    if first {
+                        first = false
+                        prepareShape(of: subscriber, in: shapes)
+                    }
+                    try insert(subscriber)
+                })
         }
         if let (report, suppressed) = reading {
             // The ledger dropped repeated addresses as it froze the audience.
@@ -180,6 +212,18 @@ public final class BatchSender: Sendable {
                     + "\(report.badRows.count) bad row\(report.badRows.count == 1 ? "" : "s") skipped.")
         }
         return (send, false)
+    }
+
+    /// Compiles the templates for the shape of `subscriber` on a thread of its own; a failure is
+    /// left for the first message of that shape to report.
+    private func prepareShape(of subscriber: Subscriber, in shapes: ShapeCache) {
+        let (prepared, list, secret) = (prepared, request.list, secret)
+        Thread {
+            let factory = MessageFactory(
+                config: prepared.config, list: list, content: prepared.content, composer: prepared.composer,
+                secret: secret, shapes: shapes)
+            try? factory.prepare(for: subscriber)
+        }.start()
     }
 
     var policy: RetryPolicy { RetryPolicy(settings: settings) }

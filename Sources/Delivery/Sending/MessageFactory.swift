@@ -16,13 +16,14 @@ final class MessageFactory {
     /// The Date header changes once a second; thousands of messages share it.
     private var date: (second: Int, text: String) = (-1, "")
 
+    /// `shapes`: where the send's compiled templates are shared between its connections.
     init(
         config: NewsletterConfig, list: String, content: IssueContent, composer: IssueComposer,
-        secret: UnsubscribeSecret
+        secret: UnsubscribeSecret, shapes: ShapeCache = ShapeCache()
     ) {
         self.list = list
         signer = UnsubscribeSigner(secret: secret)
-        renderer = PersonalizedRenderer(composer: composer, content: content)
+        renderer = PersonalizedRenderer(composer: composer, content: content, shapes: shapes)
         let host = config.baseURL.host ?? "localhost"
         layout = MessageLayout(
             fromName: config.sender.name, fromAddress: config.sender.email, replyTo: config.sender.replyTo,
@@ -35,6 +36,15 @@ final class MessageFactory {
     struct Message {
         var bytes: [UInt8]
         var messageID: String
+    }
+
+    /// Compiles the templates for the shape of `subscriber` (which fields they have), ahead of
+    /// the first message of that shape.
+    func prepare(for subscriber: Subscriber) throws {
+        try renderer.prepare(
+            for: Recipient(
+                email: subscriber.address.description, name: subscriber.name, attributes: subscriber.attributes,
+                unsubscribeURL: unsubscribePrefix))
     }
 
     /// The personalised HTML and text parts alone.

@@ -1,33 +1,25 @@
 import Foundation
 import NewsletterCore
 
-/// One connection of a send, on its own thread: takes a recipient from its batch, takes their
-/// message from its `MessageMaker` (which makes the batch's messages ahead on a thread of its
-/// own), waits for the rate limiter, sends the message, records the reply, and so on until the
-/// ledger has nothing left or the send is told to stop.
+/// One connection of a send, on its own thread: connects and logs in while the audience is
+/// frozen, then takes a recipient from its batch, takes their message from its `MessageMaker`
+/// (which makes the batch's messages ahead on a thread of its own), waits for the rate limiter,
+/// sends the message, records the reply, and so on until the ledger has nothing left or the
+/// send is told to stop.
 final class SendWorker: @unchecked Sendable {
     // `@unchecked`: a worker is created on the main thread and then used by its own thread only.
     private let index: Int
     private let sender: BatchSender
-    private let send: SendRecord
-    private let limiter: RateLimiter
-    private let suppression: SuppressionWatch
-    private let suppressionList: SuppressionList
     private let control: SendControl
-    private let batch: ConnectionBatch
+    private let shapes: ShapeCache
+    private let gate: StartGate
 
-    init(
-        index: Int, sender: BatchSender, send: SendRecord, limiter: RateLimiter, suppression: SuppressionWatch,
-        control: SendControl, suppressionList: SuppressionList, batch: ConnectionBatch
-    ) {
-        self.batch = batch
+    init(index: Int, sender: BatchSender, control: SendControl, shapes: ShapeCache, gate: StartGate) {
         self.index = index
         self.sender = sender
-        self.send = send
-        self.limiter = limiter
-        self.suppression = suppression
         self.control = control
-        self.suppressionList = suppressionList
+        self.shapes = shapes
+        self.gate = gate
     }
 
     func run() throws {
@@ -35,8 +27,8 @@ final class SendWorker: @unchecked Sendable {
         let connection = SMTPConnection(endpoint: sender.endpoint)
         let maker = MessageMaker(
             factory: MessageFactory(
-                config: prepared.config, list: send.list, content: prepared.content, composer: prepared.composer,
-                secret: sender.secret))
+                config: prepared.config, list: sender.request.list, content: prepared.content,
+                composer: prepared.composer, secret: sender.secret, shapes: shapes))
         switch connection.open() {
         case .accepted:
             break
@@ -48,6 +40,10 @@ final class SendWorker: @unchecked Sendable {
                 .fatal("The relay at \(sender.endpoint.url.absoluteString) cannot be used: \(reply)."))
             return
         }
+        guard let setup = gate.wait() else { return }
+        let batch = ConnectionBatch(
+            queue: setup.queue, folder: setup.journalFolder, sendID: setup.send.id, slot: index, size: setup.batchSize,
+            epoch: setup.lastEpoch)
         batch.claimed = maker.enqueue
         maker.start(name: "make-\(index)")
         defer {
@@ -55,7 +51,7 @@ final class SendWorker: @unchecked Sendable {
             batch.claimed = { _ in }
         }
         do {
-            try mailUntilDone(with: connection, maker: maker)
+            try mailUntilDone(with: connection, maker: maker, setup: setup, batch: batch)
         } catch {
             // The outcomes so far and the untried rest of the batch go to the ledger; if that
             // fails too, the journal has them for the next run.
@@ -65,7 +61,9 @@ final class SendWorker: @unchecked Sendable {
         try batch.finish(now: Self.now)
     }
 
-    private func mailUntilDone(with connection: SMTPConnection, maker: MessageMaker) throws {
+    private func mailUntilDone(
+        with connection: SMTPConnection, maker: MessageMaker, setup: SendSetup, batch: ConnectionBatch
+    ) throws {
         // The clock is read when something has happened (a reply, a pause), not at every step.
         var now = Self.now
         while true {
@@ -82,7 +80,7 @@ final class SendWorker: @unchecked Sendable {
                 now = Self.now
             case .mail(let recipient):
                 let key = recipient.address.lowercased()
-                if suppression.contains(key, now: Date(timeIntervalSince1970: now)) {
+                if setup.suppression.contains(key, now: Date(timeIntervalSince1970: now)) {
                     try batch.record(recipient, .suppressed, at: now)
                     control.count(.suppressed)
                     continue
@@ -92,7 +90,7 @@ final class SendWorker: @unchecked Sendable {
                 // delay a reserved slot (the delayed messages would then bunch with the next ones).
                 var message = try maker.message(for: recipient)
                 let ready = Self.now
-                let slot = limiter.reserve(at: ready)
+                let slot = setup.limiter.reserve(at: ready)
                 let wait = slot - ready
                 if wait > 0 { pause(until: slot) }
                 // A long wait for the slot (a window cap, a slow rate) would leave the Date
@@ -111,7 +109,7 @@ final class SendWorker: @unchecked Sendable {
                     let address = try? EmailAddress(recipient.address)
                 {
                     // 5.1.x: the mailbox does not exist. Never try that address again.
-                    try suppressionList.add([.init(address: address, reason: .hardBounce, date: .today())])
+                    try setup.suppressionList.add([.init(address: address, reason: .hardBounce, date: .today())])
                 }
             }
         }

@@ -1,0 +1,49 @@
+import Foundation
+import NewsletterCore
+
+/// What the connections of a send share once its audience is frozen and what a dead run left
+/// has been taken in.
+struct SendSetup: Sendable {
+    let send: SendRecord
+    let limiter: RateLimiter
+    let suppression: SuppressionWatch
+    let suppressionList: SuppressionList
+    let queue: LedgerQueue
+    let journalFolder: URL
+    /// How many recipients a connection claims at once.
+    let batchSize: Int
+    /// The epoch the connections' journals continue after.
+    let lastEpoch: Int64
+}
+
+/// Holds the connections back until the send is set up: meanwhile they connect, log in and
+/// compile their templates, so that the audience's freeze is the only wait before the first
+/// message. Opened once, with the setup, or cancelled when the send cannot start.
+final class StartGate: @unchecked Sendable {
+    // `@unchecked`: `setup` and `cancelled` are only touched while `condition` is locked.
+    private let condition = NSCondition()
+    private var setup: SendSetup?
+    private var cancelled = false
+
+    func open(_ setup: SendSetup) {
+        condition.lock()
+        self.setup = setup
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func cancel() {
+        condition.lock()
+        cancelled = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// The setup, once the gate opens; `nil` when the send will not start.
+    func wait() -> SendSetup? {
+        condition.lock()
+        defer { condition.unlock() }
+        while setup == nil, !cancelled { condition.wait() }
+        return cancelled ? nil : setup
+    }
+}
