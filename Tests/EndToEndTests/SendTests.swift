@@ -96,6 +96,16 @@ import Testing
         #expect(status.stdout.contains("pending \(try sample.activeAddresses().count)"))
     }
 
+    @Test func aListThatCannotBeReadStopsTheSendWithItsOwnErrorAndMailsNobody() throws {
+        // The connections open while the audience is frozen: here they had connected already.
+        let (sample, server) = try sampleSendingToAServer(listSize: 10, connections: 4)
+        let result = try sample.run(["send", "3", "--list", "absent"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("subscribers/absent.csv"), "\(result.stderr)")
+        #expect(try server.messages().isEmpty)
+        #expect(try sample.run(["status", "3"]).stdout.contains("has not been sent"))
+    }
+
     @Test func aRelayWithoutTLSIsRefusedWhenTLSIsRequired() throws {
         let sample = try SampleWorkspace()
         let server = try SMTPTestServer()

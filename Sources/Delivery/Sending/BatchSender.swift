@@ -92,30 +92,15 @@ public final class BatchSender: Sendable {
         let connections = request.connections ?? prepared.config.smtp.connections
         let shapes = ShapeCache()
         let gate = StartGate()
-        let group = DispatchGroup()
-        let failures = FailureBox()
-        for index in 0..<connections {
-            group.enter()
-            let worker = SendWorker(index: index, sender: self, control: control, shapes: shapes, gate: gate)
-            let thread = Thread {
-                do {
-                    try worker.run()
-                } catch {
-                    failures.record(error)
-                    control.stop(.fatal("\(error)"))
-                }
-                group.leave()
-            }
-            thread.name = "smtp-\(index)"
-            thread.start()
-        }
+        let (group, failures) = startConnections(connections, control: control, shapes: shapes, gate: gate)
         let setup: SendSetup
         let remainingAtStart: Int
         do {
             (setup, remainingAtStart) = try setUp(connections: connections, shapes: shapes, reporter: reporter)
         } catch {
+            // Not waited for: a connection still trying an unreachable relay would hold the
+            // error back until its connect timeout. Each stops at the gate; none touched the ledger.
             gate.cancel()
-            group.wait()
             throw error
         }
         let send = setup.send
@@ -146,6 +131,31 @@ public final class BatchSender: Sendable {
         return SendRunResult(
             status: status, counts: control.snapshot, stopReason: control.reason,
             elapsed: Date().timeIntervalSince(start))
+    }
+
+    /// Starts `count` connections, each on a thread of its own; the group is left when they end,
+    /// and the box holds the first error one of them threw.
+    private func startConnections(_ count: Int, control: SendControl, shapes: ShapeCache, gate: StartGate) -> (
+        DispatchGroup, FailureBox
+    ) {
+        let group = DispatchGroup()
+        let failures = FailureBox()
+        for index in 0..<count {
+            group.enter()
+            let worker = SendWorker(index: index, sender: self, control: control, shapes: shapes, gate: gate)
+            let thread = Thread {
+                do {
+                    try worker.run()
+                } catch {
+                    failures.record(error)
+                    control.stop(.fatal("\(error)"))
+                }
+                group.leave()
+            }
+            thread.name = "smtp-\(index)"
+            thread.start()
+        }
+        return (group, failures)
     }
 
     /// Opens the send (see `openSend`), takes in what a dead run left, and readies what the
