@@ -8,6 +8,12 @@ public struct EmailAddress: Sendable, Hashable, Comparable, CustomStringConverti
     public let localPart: String
     /// Lower-cased, ASCII (`xn--` labels for internationalised names).
     public let domain: String
+    /// `local@domain`, made once: a send reads it several times for each subscriber.
+    public let description: String
+    /// Two addresses with this same key are the same subscriber: the address with its local
+    /// part lower-cased (the domain is lower-case already). The same string as `description`
+    /// when the local part has no capital, as nearly every address.
+    public let key: String
 
     /// Why a text is not a usable address, as a sentence fragment for messages.
     public struct Problem: Error, Sendable, Equatable {
@@ -32,15 +38,17 @@ public struct EmailAddress: Sendable, Hashable, Comparable, CustomStringConverti
         try Self.checkLocalPart(local)
         self.localPart = local
         self.domain = try Self.asciiDomain(domain)
+        description = "\(local)@\(self.domain)"
+        // The local part is ASCII (checked above).
+        let hasCapital = local.utf8.contains { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }
+        key = hasCapital ? "\(local.lowercased())@\(self.domain)" : description
     }
 
-    public var description: String { "\(localPart)@\(domain)" }
-
-    /// Two addresses with this same key are the same subscriber. (The domain is lower-case
-    /// already.)
-    public var key: String { "\(localPart.lowercased())@\(domain)" }
-
     public static func < (lhs: EmailAddress, rhs: EmailAddress) -> Bool { lhs.key < rhs.key }
+
+    // The address itself, as before `description` and `key` were kept: both follow from it.
+    public static func == (lhs: EmailAddress, rhs: EmailAddress) -> Bool { lhs.description == rhs.description }
+    public func hash(into hasher: inout Hasher) { hasher.combine(description) }
 
     private static func checkLocalPart(_ local: String) throws(Problem) {
         guard !local.isEmpty else { throw Problem(reason: "there is nothing before the @") }
