@@ -85,4 +85,41 @@ import Testing
         let (renderer, _, _) = try renderers(temp.workspace, issue: 1)
         #expect(try renderer.render(for: recipients[0]).text.hasSuffix("Hello AGNES@EXAMPLE.ORG\n"))
     }
+
+    @Test func renderersSharingShapesGiveWhatAFullRenderGives() throws {
+        let (_, composer, content) = try renderers(Self.sample)
+        let shapes = ShapeCache()
+        // Compiled ahead by one renderer (as while the audience is frozen), used by others,
+        // each with its own markers.
+        try PersonalizedRenderer(composer: composer, content: content, shapes: shapes).prepare(for: recipients[0])
+        let others = (0..<2).map { _ in PersonalizedRenderer(composer: composer, content: content, shapes: shapes) }
+        for renderer in others {
+            for recipient in recipients {
+                let fast = try renderer.render(for: recipient)
+                let full = composer.render(content, for: recipient)
+                #expect(fast.html == full.emailXHTML)
+                #expect(fast.text == full.text)
+            }
+        }
+    }
+
+    @Test func aShapeIsCompiledOnceAndAFailedCompileIsNotKept() throws {
+        struct Broken: Error {}
+        let shapes = ShapeCache()
+        var compiles = 0
+        #expect(throws: Broken.self) {
+            try shapes.shape(for: "subscriber.email") {
+                compiles += 1
+                throw Broken()
+            }
+        }
+        let compiled = CompiledShape(html: nil, text: nil)
+        for _ in 0..<3 {
+            _ = try shapes.shape(for: "subscriber.email") {
+                compiles += 1
+                return compiled
+            }
+        }
+        #expect(compiles == 2)
+    }
 }
