@@ -27,9 +27,8 @@ final class LedgerWriter {
     private let claimPending: SQLiteStatement
     private let nextDue: SQLiteStatement
     private let anyInFlight: SQLiteStatement
-    private let firstID: SQLiteStatement
+    private let bounds: SQLiteStatement
     private let lastID: SQLiteStatement
-    private let lastOfSend: SQLiteStatement
     private let noteFolded: SQLiteStatement
     private let claimedRecipient: SQLiteStatement
     private let markInFlight: SQLiteStatement
@@ -97,14 +96,12 @@ final class LedgerWriter {
             """)
         nextDue = try connection.prepare(
             "SELECT MIN(next_attempt_at) FROM recipient WHERE send_id = ? AND state = 'deferred'")
-        // Just before the send's first recipient (once a run, through the send_id index), and
-        // the table's last row (the end of its rowid tree): no recipient of this send is after it.
-        firstID = try connection.prepare("SELECT COALESCE(MIN(id) - 1, 0) FROM recipient WHERE send_id = ?")
+        // Just before the send's first recipient, and its last one (once a run, through the
+        // send_id index); and the table's last row (the end of its rowid tree): no recipient of
+        // this send is after it.
+        bounds = try connection.prepare(
+            "SELECT COALESCE(MIN(id) - 1, 0), COALESCE(MAX(id), 0) FROM recipient WHERE send_id = ?")
         lastID = try connection.prepare("SELECT COALESCE(MAX(id), 0) FROM recipient")
-        // The send's last recipient: walking the rowid tree back from its end, which is where the
-        // newest send's recipients are.
-        lastOfSend = try connection.prepare(
-            "SELECT COALESCE((SELECT id FROM recipient NOT INDEXED WHERE send_id = ? ORDER BY id DESC LIMIT 1), 0)")
         anyInFlight = try connection.prepare(
             "SELECT EXISTS (SELECT 1 FROM recipient WHERE send_id = ? AND state = 'sending')")
     }
@@ -245,18 +242,21 @@ final class LedgerWriter {
     }
 
     /// Up to `count` pending recipients ahead of the cursor, in id order; the cursor moves to
-    /// the last. When fewer are left, it moves to the send's last recipient, so that later
-    /// claims do not walk again. Near the end a claim takes at most its share of what is left
+    /// the last. When fewer are left, it moves to the table's last row, so that later claims do
+    /// not walk again. Near the end a claim takes at most its share of what is left
     /// (`ClaimCursor.sharedBy`): the batches shrink, and the connections finish together
     /// instead of one mailing a whole batch alone while the others have nothing left.
     private func claimAhead(_ count: Int, sendID: Int64, now: Double, cursor: inout ClaimCursor) throws
         -> [ClaimedRecipient]
     {
-        let position = try cursor.position ?? (firstID.first(.integer(sendID)) { $0.integer(0) } ?? 0)
-        let end = try cursor.end ?? (lastOfSend.first(.integer(sendID)) { $0.integer(0) } ?? 0)
-        cursor.end = end
+        if cursor.position == nil {
+            let (first, last) = try bounds.first(.integer(sendID)) { ($0.integer(0), $0.integer(1)) } ?? (0, 0)
+            cursor.position = first
+            cursor.end = last
+        }
+        let position = cursor.position ?? 0
         let sharers = Int64(max(1, cursor.sharedBy))
-        let share = Int(clamping: (end - position + sharers - 1) / sharers)
+        let share = cursor.end.map { Int(clamping: ($0 - position + sharers - 1) / sharers) } ?? count
         let wanted = max(1, min(count, share))
         let claimed = try claimPendingAfter(position, count: wanted, sendID: sendID, now: now)
         cursor.position =
@@ -371,7 +371,7 @@ struct ClaimCursor {
     var putBack: Int64?
     /// No deferred recipient is due before this time; 0 until the ledger has been asked.
     var retriesDue: Double = 0
-    /// The send's last recipient, once the first claim has looked it up.
+    /// The send's last recipient, looked up with `position` by the first claim.
     var end: Int64?
     /// How many connections claim from this cursor: near the end each takes its share.
     var sharedBy = 1

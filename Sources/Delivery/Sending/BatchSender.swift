@@ -40,9 +40,10 @@ public struct SendRunResult: Sendable {
     public var finished: Bool { status.remaining == 0 }
 }
 
-/// Mails one issue to one list: freezes the audience (or resumes the send that was
-/// interrupted), then runs N connections, each on its own thread, sharing one rate limiter and
-/// the ledger, until everyone has an outcome, the editor interrupts, or errors pile up.
+/// Mails one issue to one list: starts N connections, each on its own thread, which connect
+/// while the audience is frozen (or the send that was interrupted is resumed), then mail,
+/// sharing one rate limiter and the ledger, until everyone has an outcome, the editor
+/// interrupts, or errors pile up.
 public final class BatchSender: Sendable {
     public let prepared: PreparedIssue
     public let request: SendRequest
@@ -87,8 +88,8 @@ public final class BatchSender: Sendable {
         defer { withExtendedLifetime(lock) {} }
         let checkpointer = Checkpointer(ledger: ledger)
         defer { checkpointer.stop() }
-        // The connections connect, log in and compile their templates while the audience is
-        // frozen; they start mailing once the send is set up.
+        // The connections connect and log in while the audience is frozen (and the first
+        // subscriber's templates are compiled); they start mailing once the send is set up.
         let connections = request.connections ?? prepared.config.smtp.connections
         let shapes = ShapeCache()
         let gate = StartGate()

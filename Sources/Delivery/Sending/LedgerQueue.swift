@@ -23,6 +23,8 @@ final class LedgerQueue: @unchecked Sendable {
     private final class Request {
         let fold: LedgerWriter.Fold
         var result: Result<NextStep, any Error>?
+        /// `changes` as the transaction serving this request began.
+        var changesBefore = 0
 
         init(_ fold: LedgerWriter.Fold) {
             self.fold = fold
@@ -39,7 +41,9 @@ final class LedgerQueue: @unchecked Sendable {
     }
 
     /// Records a connection's outcomes and claims its next recipients, if it asks for any.
-    /// `seen` becomes the number of transactions that recorded outcomes, this one included.
+    /// `seen` becomes the number of transactions that had recorded outcomes when the one serving
+    /// this fold began: a later change, even in that same transaction (another connection's
+    /// outcomes folded after this claim), wakes `waitForChange`.
     func fold(_ fold: LedgerWriter.Fold, seen: inout Int) throws -> NextStep {
         let request = Request(fold)
         condition.lock()
@@ -52,6 +56,7 @@ final class LedgerQueue: @unchecked Sendable {
             committing = true
             let batch = waiting
             waiting.removeAll()
+            for member in batch { member.changesBefore = changes }
             condition.unlock()
             let outcome = Result {
                 try writer.fold(
@@ -64,7 +69,7 @@ final class LedgerQueue: @unchecked Sendable {
             committing = false
             condition.broadcast()
         }
-        seen = changes
+        seen = request.changesBefore
         condition.unlock()
         // The loop above only ends once `result` is set.
         guard let result = request.result else { preconditionFailure("a ledger step ended without a result") }

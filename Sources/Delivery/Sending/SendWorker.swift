@@ -86,8 +86,9 @@ final class SendWorker: @unchecked Sendable {
                     continue
                 }
                 // The message is made (ahead, by the maker) before the slot is reserved: the first
-                // one of a thread also compiles and validates its templates, and that must not
-                // delay a reserved slot (the delayed messages would then bunch with the next ones).
+                // one of a new shape of subscriber also compiles and validates its templates, and
+                // that must not delay a reserved slot (the delayed messages would then bunch with
+                // the next ones).
                 var message = try maker.message(for: recipient)
                 let ready = Self.now
                 let slot = setup.limiter.reserve(at: ready)

@@ -16,9 +16,10 @@ struct SendSetup: Sendable {
     let lastEpoch: Int64
 }
 
-/// Holds the connections back until the send is set up: meanwhile they connect, log in and
-/// compile their templates, so that the audience's freeze is the only wait before the first
-/// message. Opened once, with the setup, or cancelled when the send cannot start.
+/// Holds the connections back until the send is set up: meanwhile they connect and log in (and
+/// the templates are compiled for the list's first subscriber, see `BatchSender`), so that the
+/// audience's freeze is the only wait before the first message. Opened once, with the setup,
+/// or cancelled when the send cannot start.
 final class StartGate: @unchecked Sendable {
     // `@unchecked`: `setup` and `cancelled` are only touched while `condition` is locked.
     private let condition = NSCondition()
