@@ -26,6 +26,9 @@ public struct SendRequest: Sendable {
 
 /// Hears how a send goes; the command line draws a progress bar with it.
 public protocol SendReporter: Sendable {
+    /// A new send's audience is being read from `listPath` into the ledger (seconds for a
+    /// large list), before `started`.
+    func freezing(listPath: String)
     func started(_ send: SendRecord, resumed: Bool, recoveredInFlight: Int, remaining: Int)
     func progress(_ counts: SendControl.RunCounts, remaining: Int, elapsed: Double)
     func note(_ text: String)
@@ -199,6 +202,7 @@ public final class BatchSender: Sendable {
         }
         let audience = try Audience(workspace: prepared.workspace, list: request.list)
         var reading: (report: SubscriberList.Report, suppressedCount: Int)?
+        reporter.freezing(listPath: audience.list.displayPath)
         var first = true
         let send = try ledger.createSend(issue: issue, list: request.list, now: Date()) { insert in
             reading = try ReadAhead.run(

@@ -17,8 +17,14 @@ final class ProgressDisplay: SendReporter, @unchecked Sendable {
         self.list = list
     }
 
+    func freezing(listPath: String) {
+        // On a terminal only, until the next line replaces it: a log gets the summary after.
+        if isTerminal { FileHandle.standardError.write(Data("\r\u{1B}[2K\(listPath): reading the audience…".utf8)) }
+    }
+
     func started(_ send: SendRecord, resumed: Bool, recoveredInFlight: Int, remaining: Int) {
         total = remaining
+        if isTerminal { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
         if resumed {
             Terminal.error(
                 "Resuming the send of issue \(issue) to \(list): \(remaining) of \(send.audience) still to go.")
