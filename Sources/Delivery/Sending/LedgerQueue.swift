@@ -4,9 +4,9 @@ import Foundation
 /// while another one's transaction is running waits, and the next transaction serves every
 /// connection waiting by then. Each still gets its own fold, committed before it returns.
 final class LedgerQueue: @unchecked Sendable {
-    // `@unchecked`: `waiting` and `committing` are only touched while `condition` is locked;
-    // a request's `result` is written by the committing thread under the lock and read by its
-    // owner after the lock hands it over.
+    // `@unchecked`: `waiting`, `committing` and `changes` are only touched while `condition` is
+    // locked; a request's `result` and `changesBefore` are written by the committing thread
+    // under the lock and read by its owner after the lock hands it over.
     /// Used by the committing thread only, like `cursor`.
     private let writer: LedgerWriter
     private let sendID: Int64
