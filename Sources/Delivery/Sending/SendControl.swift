@@ -86,7 +86,12 @@ final class SuppressionWatch: @unchecked Sendable {
         }
     }
 
+    /// Through `stat` alone: Foundation's file attributes also look up the owner's and group's
+    /// names, reading /etc/passwd and /etc/group, on a sending thread, under the lock.
     private static func modificationDate(of file: URL) -> Date? {
-        (try? FileManager.default.attributesOfItem(atPath: file.path))?[.modificationDate] as? Date
+        var status = stat()
+        guard stat(file.path, &status) == 0 else { return nil }
+        return Date(
+            timeIntervalSince1970: Double(status.st_mtim.tv_sec) + Double(status.st_mtim.tv_nsec) / 1_000_000_000)
     }
 }
