@@ -74,9 +74,7 @@ final class SendWorker: @unchecked Sendable {
             case .wait(let until):
                 // Until a retry is due or the others are done, or sooner if they fold: the
                 // last batches of a send end together, not a polling interval apart.
-                while !control.shouldStop, Self.now < until,
-                    !batch.waitForOthers(until: min(until, Self.now + 0.2))
-                {}
+                pause(until: until, wakingWhenOthersFold: batch)
                 now = Self.now
             case .mail(let recipient):
                 let key = recipient.address.lowercased()
@@ -143,11 +141,17 @@ final class SendWorker: @unchecked Sendable {
     }
 
     /// Sleeps until `time`, waking early when the send is told to stop.
-    private func pause(until time: Double) {
+    /// With `batch`, also as soon as another connection folds outcomes into the ledger.
+    private func pause(until time: Double, wakingWhenOthersFold batch: ConnectionBatch? = nil) {
         while !control.shouldStop {
             let remaining = time - Self.now
             if remaining <= 0 { return }
-            Thread.sleep(forTimeInterval: min(remaining, 0.2))
+            let slice = min(remaining, 0.2)
+            if let batch {
+                if batch.waitForOthers(until: Self.now + slice) { return }
+            } else {
+                Thread.sleep(forTimeInterval: slice)
+            }
         }
     }
 
