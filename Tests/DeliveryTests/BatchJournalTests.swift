@@ -41,6 +41,23 @@ import Testing
         #expect(try BatchJournal.files(in: folder, sendID: 3).isEmpty)
     }
 
+    @Test func numbersAreWrittenInDecimalAndTimesToTheMicrosecond() throws {
+        var line: [UInt8] = []
+        BatchJournal.appendLine(
+            .init(id: 9_007_199_254_740_993, at: 1_764_000_000.000_042, result: .suppressed), to: &line)
+        BatchJournal.appendLine(.init(id: 0, at: 0, result: .notAttempted), to: &line)
+        #expect(
+            String(decoding: line, as: UTF8.self)
+                == "9007199254740993 1764000000.000042 suppressed\n0 0.000000 not-attempted\n")
+        // A time as the clock gives it reads back within a microsecond.
+        let now = Date().timeIntervalSince1970
+        let journal = try BatchJournal(folder: folder, owner: .init(sendID: 5, slot: 0))
+        try journal.start(epoch: 1, claimed: [1])
+        try journal.append(.init(id: 1, at: now, result: .suppressed))
+        let read = try #require(try BatchJournal.read(journal.url).outcomes.first)
+        #expect(abs(read.at - now) < 1e-6)
+    }
+
     @Test func aBatchLargerThanTheFileGrowsIt() throws {
         let journal = try BatchJournal(folder: folder, owner: .init(sendID: 2, slot: 0))
         try journal.start(epoch: 1, claimed: Array(1...100))

@@ -113,7 +113,10 @@ final class BatchJournal {
         try clear()
         line.removeAll(keepingCapacity: true)
         line += "batch \(epoch) ".utf8
-        for id in claimed { line += "\(id) ".utf8 }
+        for id in claimed {
+            Self.appendDecimal(UInt64(max(id, 0)), to: &line)
+            line.append(UInt8(ascii: " "))
+        }
         line[line.count - 1] = 0x0A
         try write(line)
         self.epoch = epoch
@@ -163,9 +166,13 @@ final class BatchJournal {
 
     // MARK: - The file's lines
 
-    /// `ID TIME KIND [FIELDS…]`, text fields escaped so that each is one word.
+    /// `ID TIME KIND [FIELDS…]`, text fields escaped so that each is one word. Written for every
+    /// message on the connection's thread, so its numbers go in digit by digit, not through text.
     static func appendLine(_ outcome: Outcome, to line: inout [UInt8]) {
-        line += "\(outcome.id) \(outcome.at) ".utf8
+        appendDecimal(UInt64(max(outcome.id, 0)), to: &line)
+        line.append(UInt8(ascii: " "))
+        appendSeconds(outcome.at, to: &line)
+        line.append(UInt8(ascii: " "))
         switch outcome.result {
         case .sent(let reply, let messageID):
             line += "sent ".utf8
@@ -262,10 +269,38 @@ final class BatchJournal {
         }
     }
 
+    /// A time as seconds with six decimals (`1764000000.123456`), which `read` takes back as
+    /// any decimal; a time that is not an ordinary one is written as Swift writes it.
+    static func appendSeconds(_ time: Double, to line: inout [UInt8]) {
+        guard time >= 0, time < 1e12 else {
+            line += "\(time)".utf8
+            return
+        }
+        let microseconds = UInt64((time * 1_000_000).rounded())
+        appendDecimal(microseconds / 1_000_000, to: &line)
+        line.append(UInt8(ascii: "."))
+        appendDecimal(microseconds % 1_000_000, to: &line, digits: 6)
+    }
+
+    /// `value` in decimal, with leading zeros up to `digits`.
+    static func appendDecimal(_ value: UInt64, to line: inout [UInt8], digits: Int = 1) {
+        // The digits go in last first, then are turned around.
+        let start = line.count
+        var rest = value
+        repeat {
+            line.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest % 10))
+            rest /= 10
+        } while rest > 0
+        while line.count - start < digits { line.append(UInt8(ascii: "0")) }
+        line[start...].reverse()
+    }
+
     /// `%XX` for the space, `%`, and control bytes; nothing else changes (replies are short
     /// ASCII, so this is cheap). The empty text is a lone `%`, so that every field is a word.
     static func appendEscaped(_ text: String, to line: inout [UInt8]) {
         if text.isEmpty { return line.append(UInt8(ascii: "%")) }
+        // Nearly always: nothing to escape.
+        if text.utf8.allSatisfy(keepsItself) { return line.append(contentsOf: text.utf8) }
         for byte in text.utf8 {
             if keepsItself(byte) {
                 line.append(byte)

@@ -172,7 +172,10 @@ final class SMTPConnection {
 
     private func classify(_ status: CURLcode, code: Int) -> SMTPOutcome {
         let reply = transcript.reply(withCode: code)
-        let detail = errorBuffer[0] != 0 ? String(cString: errorBuffer) : String(cString: curl_easy_strerror(status))
+        // Made only when something went wrong: an accepted message has no use for it.
+        var detail: String {
+            errorBuffer[0] != 0 ? String(cString: errorBuffer) : String(cString: curl_easy_strerror(status))
+        }
         switch status {
         case CURLE_OK:
             return .accepted(reply: reply.isEmpty ? "\(code)" : reply)
