@@ -91,6 +91,11 @@ public final class BatchSender: Sendable {
         defer { withExtendedLifetime(lock) {} }
         let checkpointer = Checkpointer(ledger: ledger)
         defer { checkpointer.stop() }
+        // Work started on threads of its own (the first shape's compile) ends before this
+        // returns, whatever happens: the process may exit next, and exit handlers (libxml2's)
+        // must not run under a thread still using the library.
+        let background = DispatchGroup()
+        defer { background.wait() }
         // The connections connect and log in while the audience is frozen (and the first
         // subscriber's templates are compiled); they start mailing once the send is set up.
         let connections = request.connections ?? prepared.config.smtp.connections
@@ -100,11 +105,14 @@ public final class BatchSender: Sendable {
         let setup: SendSetup
         let remainingAtStart: Int
         do {
-            (setup, remainingAtStart) = try setUp(connections: connections, shapes: shapes, reporter: reporter)
+            (setup, remainingAtStart) = try setUp(
+                connections: connections, shapes: shapes, background: background, reporter: reporter)
         } catch {
-            // Not waited for: a connection still trying an unreachable relay would hold the
-            // error back until its connect timeout. Each stops at the gate; none touched the ledger.
+            // Cancelling cuts the connections' sockets, so even one still waiting for a slow
+            // relay ends at once (one still looking up the relay's name, within the connect
+            // timeout); none touched the ledger.
             gate.cancel()
+            group.wait()
             throw error
         }
         let send = setup.send
@@ -164,10 +172,10 @@ public final class BatchSender: Sendable {
 
     /// Opens the send (see `openSend`), takes in what a dead run left, and readies what the
     /// connections share; returns that and how many recipients are left to mail.
-    private func setUp(connections: Int, shapes: ShapeCache, reporter: some SendReporter) throws -> (
-        SendSetup, remaining: Int
-    ) {
-        let (send, resumed) = try openSend(shapes: shapes, reporter: reporter)
+    private func setUp(
+        connections: Int, shapes: ShapeCache, background: DispatchGroup, reporter: some SendReporter
+    ) throws -> (SendSetup, remaining: Int) {
+        let (send, resumed) = try openSend(shapes: shapes, background: background, reporter: reporter)
         let (recovered, lastEpoch) = try ledger.recoverJournals(sendID: send.id, policy: policy)
         // Other sends that died (other issues or lists): what they sent counts in the window.
         try ledger.recoverEveryJournal(policy: policy)
@@ -193,8 +201,10 @@ public final class BatchSender: Sendable {
 
     /// The send to work on: the unfinished one of this issue and list, or a new one. The
     /// templates for the shape of the list's first subscriber are compiled into `shapes` while
-    /// the rest of the list is frozen.
-    private func openSend(shapes: ShapeCache, reporter: some SendReporter) throws -> (SendRecord, resumed: Bool) {
+    /// the rest of the list is frozen, in `background`.
+    private func openSend(
+        shapes: ShapeCache, background: DispatchGroup, reporter: some SendReporter
+    ) throws -> (SendRecord, resumed: Bool) {
         let issue = prepared.issue.number
         // A finished send without --force was refused when the sender was made.
         if let latest = try ledger.latestSend(issue: issue, list: request.list), latest.completedAt == nil {
@@ -210,7 +220,7 @@ public final class BatchSender: Sendable {
                 consuming: { subscriber in
                     if first {
                         first = false
-                        prepareShape(of: subscriber, in: shapes)
+                        prepareShape(of: subscriber, in: shapes, background: background)
                     }
                     try insert(subscriber)
                 })
@@ -229,15 +239,17 @@ public final class BatchSender: Sendable {
         return (send, false)
     }
 
-    /// Compiles the templates for the shape of `subscriber` on a thread of its own; a failure is
-    /// left for the first message of that shape to report.
-    private func prepareShape(of subscriber: Subscriber, in shapes: ShapeCache) {
+    /// Compiles the templates for the shape of `subscriber` on a thread of its own, which leaves
+    /// `background` when done; a failure is left for the first message of that shape to report.
+    private func prepareShape(of subscriber: Subscriber, in shapes: ShapeCache, background: DispatchGroup) {
         let (prepared, list, secret) = (prepared, request.list, secret)
+        background.enter()
         Thread {
             let factory = MessageFactory(
                 config: prepared.config, list: list, content: prepared.content, composer: prepared.composer,
                 secret: secret, shapes: shapes)
             try? factory.prepare(for: subscriber)
+            background.leave()
         }.start()
     }
 

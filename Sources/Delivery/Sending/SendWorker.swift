@@ -29,6 +29,7 @@ final class SendWorker: @unchecked Sendable {
             factory: MessageFactory(
                 config: prepared.config, list: sender.request.list, content: prepared.content,
                 composer: prepared.composer, secret: sender.secret, shapes: shapes))
+        gate.register(connection.sockets)
         switch connection.open() {
         case .accepted:
             break

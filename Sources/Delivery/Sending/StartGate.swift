@@ -19,12 +19,23 @@ struct SendSetup: Sendable {
 /// Holds the connections back until the send is set up: meanwhile they connect and log in (and
 /// the templates are compiled for the list's first subscriber, see `BatchSender`), so that the
 /// audience's freeze is the only wait before the first message. Opened once, with the setup,
-/// or cancelled when the send cannot start.
+/// or cancelled when the send cannot start: then the connections' sockets are cut, so that
+/// none is left waiting for a slow relay.
 final class StartGate: @unchecked Sendable {
-    // `@unchecked`: `setup` and `cancelled` are only touched while `condition` is locked.
+    // `@unchecked`: `setup`, `cancelled` and `sockets` are only touched while `condition` is locked.
     private let condition = NSCondition()
     private var setup: SendSetup?
     private var cancelled = false
+    private var sockets: [OpenSockets] = []
+
+    /// A connection's sockets, to cut if the gate is cancelled (at once if it was already).
+    func register(_ connection: OpenSockets) {
+        condition.lock()
+        sockets.append(connection)
+        let cut = cancelled
+        condition.unlock()
+        if cut { connection.cutAll() }
+    }
 
     func open(_ setup: SendSetup) {
         condition.lock()
@@ -37,7 +48,9 @@ final class StartGate: @unchecked Sendable {
         condition.lock()
         cancelled = true
         condition.broadcast()
+        let toCut = sockets
         condition.unlock()
+        for connection in toCut { connection.cutAll() }
     }
 
     /// The setup, once the gate opens; `nil` when the send will not start.

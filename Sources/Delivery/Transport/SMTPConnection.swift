@@ -63,6 +63,8 @@ final class SMTPConnection {
     private let endpoint: SMTPEndpoint
     private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
     private let transcript = ReplyTranscript()
+    /// Its sockets, which another thread may cut (`OpenSockets.cutAll`).
+    let sockets = OpenSockets()
     /// The envelope sender curl has now: the same for every message of a send, so set once.
     private var mailFrom: String?
 
@@ -110,6 +112,18 @@ final class SMTPConnection {
             let transcript = Unmanaged<ReplyTranscript>.fromOpaque(context).takeUnretainedValue()
             transcript.record(UnsafeRawBufferPointer(start: data, count: size * count))
             return size * count
+        }
+        let sockets = Unmanaged.passUnretained(sockets).toOpaque()
+        cnl_curl_set_pointer(handle, CURLOPT_SOCKOPTDATA, sockets)
+        cnl_curl_set_sockopt_callback(handle) { context, socket, _ in
+            guard let context else { return CURL_SOCKOPT_OK }
+            let sockets = Unmanaged<OpenSockets>.fromOpaque(context).takeUnretainedValue()
+            return sockets.opened(socket) ? CURL_SOCKOPT_OK : CURL_SOCKOPT_ERROR
+        }
+        cnl_curl_set_pointer(handle, CURLOPT_CLOSESOCKETDATA, sockets)
+        cnl_curl_set_closesocket_callback(handle) { context, socket in
+            guard let context else { return close(socket) }
+            return Unmanaged<OpenSockets>.fromOpaque(context).takeUnretainedValue().close(socket)
         }
         cnl_curl_set_io_callback(handle, CURLOPT_READFUNCTION) { buffer, size, count, context in
             guard let buffer, let context else { return 0 }
