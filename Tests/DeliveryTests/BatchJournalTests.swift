@@ -46,9 +46,10 @@ import Testing
         BatchJournal.appendLine(
             .init(id: 9_007_199_254_740_993, at: 1_764_000_000.000_042, result: .suppressed), to: &line)
         BatchJournal.appendLine(.init(id: 0, at: 0, result: .notAttempted), to: &line)
+        BatchJournal.appendLine(.init(id: -5, at: 2, result: .suppressed), to: &line)
         #expect(
             String(decoding: line, as: UTF8.self)
-                == "9007199254740993 1764000000.000042 suppressed\n0 0.000000 not-attempted\n")
+                == "9007199254740993 1764000000.000042 suppressed\n0 0.000000 not-attempted\n-5 2.000000 suppressed\n")
         // A time as the clock gives it reads back within a microsecond.
         let now = Date().timeIntervalSince1970
         let journal = try BatchJournal(folder: folder, owner: .init(sendID: 5, slot: 0))

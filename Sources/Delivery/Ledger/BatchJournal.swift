@@ -114,7 +114,7 @@ final class BatchJournal {
         line.removeAll(keepingCapacity: true)
         line += "batch \(epoch) ".utf8
         for id in claimed {
-            Self.appendDecimal(UInt64(max(id, 0)), to: &line)
+            Self.appendInteger(id, to: &line)
             line.append(UInt8(ascii: " "))
         }
         line[line.count - 1] = 0x0A
@@ -169,7 +169,7 @@ final class BatchJournal {
     /// `ID TIME KIND [FIELDS…]`, text fields escaped so that each is one word. Written for every
     /// message on the connection's thread, so its numbers go in digit by digit, not through text.
     static func appendLine(_ outcome: Outcome, to line: inout [UInt8]) {
-        appendDecimal(UInt64(max(outcome.id, 0)), to: &line)
+        appendInteger(outcome.id, to: &line)
         line.append(UInt8(ascii: " "))
         appendSeconds(outcome.at, to: &line)
         line.append(UInt8(ascii: " "))
@@ -280,6 +280,12 @@ final class BatchJournal {
         appendDecimal(microseconds / 1_000_000, to: &line)
         line.append(UInt8(ascii: "."))
         appendDecimal(microseconds % 1_000_000, to: &line, digits: 6)
+    }
+
+    /// `value` in decimal, with its sign.
+    static func appendInteger(_ value: Int64, to line: inout [UInt8]) {
+        if value < 0 { line.append(UInt8(ascii: "-")) }
+        appendDecimal(value.magnitude, to: &line)
     }
 
     /// `value` in decimal, with leading zeros up to `digits`.

@@ -91,28 +91,25 @@ public final class BatchSender: Sendable {
         defer { withExtendedLifetime(lock) {} }
         let checkpointer = Checkpointer(ledger: ledger)
         defer { checkpointer.stop() }
-        // Work started on threads of its own (the first shape's compile) ends before this
-        // returns, whatever happens: the process may exit next, and exit handlers (libxml2's)
-        // must not run under a thread still using the library.
-        let background = DispatchGroup()
-        defer { background.wait() }
         // The connections connect and log in while the audience is frozen (and the first
         // subscriber's templates are compiled); they start mailing once the send is set up.
         let connections = request.connections ?? prepared.config.smtp.connections
         let shapes = ShapeCache()
         let gate = StartGate()
-        let (group, failures) = startConnections(connections, control: control, shapes: shapes, gate: gate)
+        // Every thread this starts has exited when it returns, whatever happens: the process may
+        // exit next, and the libraries' exit handlers (OpenSSL's, libxml2's) must not run while
+        // a thread still uses them.
+        let (group, threads, failures) = startConnections(connections, control: control, shapes: shapes, gate: gate)
+        defer { for thread in threads { thread.join() } }
         let setup: SendSetup
         let remainingAtStart: Int
         do {
-            (setup, remainingAtStart) = try setUp(
-                connections: connections, shapes: shapes, background: background, reporter: reporter)
+            (setup, remainingAtStart) = try setUp(connections: connections, shapes: shapes, reporter: reporter)
         } catch {
             // Cancelling cuts the connections' sockets, so even one still waiting for a slow
             // relay ends at once (one still looking up the relay's name, within the connect
             // timeout); none touched the ledger.
             gate.cancel()
-            group.wait()
             throw error
         }
         let send = setup.send
@@ -145,17 +142,17 @@ public final class BatchSender: Sendable {
             elapsed: Date().timeIntervalSince(start))
     }
 
-    /// Starts `count` connections, each on a thread of its own; the group is left when they end,
-    /// and the box holds the first error one of them threw.
+    /// Starts `count` connections, each on a thread of its own; the group is left when their
+    /// work ends (the threads to join then), and the box holds the first error one of them threw.
     private func startConnections(_ count: Int, control: SendControl, shapes: ShapeCache, gate: StartGate) -> (
-        DispatchGroup, FailureBox
+        DispatchGroup, [JoinableThread], FailureBox
     ) {
         let group = DispatchGroup()
         let failures = FailureBox()
-        for index in 0..<count {
+        let threads = (0..<count).map { index in
             group.enter()
             let worker = SendWorker(index: index, sender: self, control: control, shapes: shapes, gate: gate)
-            let thread = Thread {
+            return JoinableThread(name: "smtp-\(index)") {
                 do {
                     try worker.run()
                 } catch {
@@ -164,18 +161,16 @@ public final class BatchSender: Sendable {
                 }
                 group.leave()
             }
-            thread.name = "smtp-\(index)"
-            thread.start()
         }
-        return (group, failures)
+        return (group, threads, failures)
     }
 
     /// Opens the send (see `openSend`), takes in what a dead run left, and readies what the
     /// connections share; returns that and how many recipients are left to mail.
-    private func setUp(
-        connections: Int, shapes: ShapeCache, background: DispatchGroup, reporter: some SendReporter
-    ) throws -> (SendSetup, remaining: Int) {
-        let (send, resumed) = try openSend(shapes: shapes, background: background, reporter: reporter)
+    private func setUp(connections: Int, shapes: ShapeCache, reporter: some SendReporter) throws -> (
+        SendSetup, remaining: Int
+    ) {
+        let (send, resumed) = try openSend(shapes: shapes, reporter: reporter)
         let (recovered, lastEpoch) = try ledger.recoverJournals(sendID: send.id, policy: policy)
         // Other sends that died (other issues or lists): what they sent counts in the window.
         try ledger.recoverEveryJournal(policy: policy)
@@ -201,10 +196,8 @@ public final class BatchSender: Sendable {
 
     /// The send to work on: the unfinished one of this issue and list, or a new one. The
     /// templates for the shape of the list's first subscriber are compiled into `shapes` while
-    /// the rest of the list is frozen, in `background`.
-    private func openSend(
-        shapes: ShapeCache, background: DispatchGroup, reporter: some SendReporter
-    ) throws -> (SendRecord, resumed: Bool) {
+    /// the rest of the list is frozen (and have been, when this returns or throws).
+    private func openSend(shapes: ShapeCache, reporter: some SendReporter) throws -> (SendRecord, resumed: Bool) {
         let issue = prepared.issue.number
         // A finished send without --force was refused when the sender was made.
         if let latest = try ledger.latestSend(issue: issue, list: request.list), latest.completedAt == nil {
@@ -213,15 +206,13 @@ public final class BatchSender: Sendable {
         let audience = try Audience(workspace: prepared.workspace, list: request.list)
         var reading: (report: SubscriberList.Report, suppressedCount: Int)?
         reporter.freezing(listPath: audience.list.displayPath)
-        var first = true
+        var compile: JoinableThread?
+        defer { compile?.join() }
         let send = try ledger.createSend(issue: issue, list: request.list, now: Date()) { insert in
             reading = try ReadAhead.run(
                 producing: { emit in try audience.readEach(emit) },
                 consuming: { subscriber in
-                    if first {
-                        first = false
-                        prepareShape(of: subscriber, in: shapes, background: background)
-                    }
+                    if compile == nil { compile = prepareShape(of: subscriber, in: shapes) }
                     try insert(subscriber)
                 })
         }
@@ -239,18 +230,16 @@ public final class BatchSender: Sendable {
         return (send, false)
     }
 
-    /// Compiles the templates for the shape of `subscriber` on a thread of its own, which leaves
-    /// `background` when done; a failure is left for the first message of that shape to report.
-    private func prepareShape(of subscriber: Subscriber, in shapes: ShapeCache, background: DispatchGroup) {
+    /// Compiles the templates for the shape of `subscriber` on a thread of its own; a failure is
+    /// left for the first message of that shape to report.
+    private func prepareShape(of subscriber: Subscriber, in shapes: ShapeCache) -> JoinableThread {
         let (prepared, list, secret) = (prepared, request.list, secret)
-        background.enter()
-        Thread {
+        return JoinableThread(name: "first-shape") {
             let factory = MessageFactory(
                 config: prepared.config, list: list, content: prepared.content, composer: prepared.composer,
                 secret: secret, shapes: shapes)
             try? factory.prepare(for: subscriber)
-            background.leave()
-        }.start()
+        }
     }
 
     var policy: RetryPolicy { RetryPolicy(settings: settings) }

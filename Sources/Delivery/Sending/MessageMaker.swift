@@ -1,4 +1,5 @@
 import Foundation
+import NewsletterCore
 
 /// Makes one connection's next messages on a thread of its own, while the connection waits for
 /// the relay's replies: on two cores shared with the relay, work taken off the connection's
@@ -28,6 +29,8 @@ final class MessageMaker: @unchecked Sendable {
     private var made = 0
     /// Buffers of sent messages, to make the next ones in.
     private var spareBuffers: [[UInt8]] = []
+    /// The maker's thread; started and joined by the connection's thread.
+    private var thread: JoinableThread?
 
     /// The most messages kept ready, and the stock below which the maker starts again.
     static let stock = 16
@@ -50,9 +53,7 @@ final class MessageMaker: @unchecked Sendable {
     }
 
     func start(name: String) {
-        let thread = Thread { [self] in run() }
-        thread.name = name
-        thread.start()
+        thread = JoinableThread(name: name) { [self] in run() }
     }
 
     /// Recipients the connection will mail next, in the order it will take them.
@@ -108,13 +109,13 @@ final class MessageMaker: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Stops the maker's thread once it has made the message in hand, and waits for it.
+    /// Stops the maker's thread once it has made the message in hand, and waits until it has exited.
     func close() {
         condition.lock()
         closed = true
         condition.broadcast()
-        while !finished { condition.wait() }
         condition.unlock()
+        thread?.join()
     }
 
     private func run() {

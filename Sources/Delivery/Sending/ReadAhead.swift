@@ -1,4 +1,5 @@
 import Foundation
+import NewsletterCore
 
 /// Runs a producer on a thread of its own and hands what it produces to the calling thread, in
 /// order, a chunk at a time, holding at most a few chunks: with two cores, reading and checking
@@ -24,7 +25,7 @@ final class ReadAhead<Element: Sendable, Output: Sendable>: @unchecked Sendable 
         consuming: (Element) throws -> Void
     ) throws -> Output {
         let queue = ReadAhead(capacity: capacity)
-        let thread = Thread {
+        let thread = JoinableThread(name: "read-ahead") {
             var pending: [Element] = []
             var outcome = Result {
                 try producing { element in
@@ -40,8 +41,8 @@ final class ReadAhead<Element: Sendable, Output: Sendable>: @unchecked Sendable 
             }
             queue.finish(outcome)
         }
-        thread.name = "read-ahead"
-        thread.start()
+        // The producer's thread has exited, whatever happened, before this returns.
+        defer { thread.join() }
         do {
             while let chunk = try queue.take() {
                 for element in chunk { try consuming(element) }

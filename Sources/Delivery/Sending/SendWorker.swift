@@ -29,8 +29,11 @@ final class SendWorker: @unchecked Sendable {
             factory: MessageFactory(
                 config: prepared.config, list: sender.request.list, content: prepared.content,
                 composer: prepared.composer, secret: sender.secret, shapes: shapes))
-        gate.register(connection.sockets)
-        switch connection.open() {
+        guard gate.register(connection.sockets) else { return }
+        let opened = connection.open()
+        // Cut because the send cannot start: the reason is the main thread's to give.
+        if gate.isCancelled { return }
+        switch opened {
         case .accepted:
             break
         case .fatal(let problem):

@@ -28,13 +28,20 @@ final class StartGate: @unchecked Sendable {
     private var cancelled = false
     private var sockets: [OpenSockets] = []
 
-    /// A connection's sockets, to cut if the gate is cancelled (at once if it was already).
-    func register(_ connection: OpenSockets) {
+    /// A connection's sockets, to cut if the gate is cancelled; false (and cut) if it was already.
+    func register(_ connection: OpenSockets) -> Bool {
         condition.lock()
         sockets.append(connection)
         let cut = cancelled
         condition.unlock()
         if cut { connection.cutAll() }
+        return !cut
+    }
+
+    var isCancelled: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return cancelled
     }
 
     func open(_ setup: SendSetup) {
