@@ -63,6 +63,25 @@ import Testing
         #expect(email.contains("alt=\"A chart\""))
     }
 
+    @Test func markdownNestedBeyondReasonIsRefusedWithItsLine() throws {
+        let temp = try TemporaryWorkspace()
+        try temp.issue(1)
+        // Ten levels are fine; 20,000 once overflowed the plain-text renderer's stack.
+        let fine = (0..<10).map { String(repeating: "  ", count: $0) + "- level \($0)" }.joined(separator: "\n")
+        try temp.write("---\ntitle: Fine\ndate: 2026-01-01\n---\n\(fine)\n", to: "issues/001/items/01-fine.md")
+        #expect(try compose(temp.workspace, 1).text.contains("level 9"))
+        let deep = "Intro.\n\n" + String(repeating: "- ", count: 20_000) + "x\n"
+        try temp.write("---\ntitle: Deep\ndate: 2026-01-01\n---\n\(deep)", to: "issues/001/items/02-deep.md")
+        try temp.write(
+            "---\nsubject: \"Issue 1\"\ndate: 2026-12-01\nstatus: draft\n---\n" + String(repeating: "> ", count: 100)
+                + "x\n",
+            to: "issues/001/issue.md")
+        let diagnostics = expectDiagnostics { _ = try compose(temp.workspace, 1) }
+        let places = diagnostics.map { "\($0.location?.file ?? ""):\($0.location?.line ?? 0)" }
+        #expect(places == ["issues/001/issue.md:6", "issues/001/items/02-deep.md:7"])
+        #expect(diagnostics.allSatisfy { $0.message.contains("more than 64 levels deep") })
+    }
+
     @Test func itemTextIsEscapedInEveryDocument() throws {
         let temp = try TemporaryWorkspace()
         try temp.issue(1)

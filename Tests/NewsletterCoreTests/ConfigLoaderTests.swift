@@ -70,6 +70,19 @@ import Testing
         }
     }
 
+    @Test func numbersOutsideWhatASendCanUseAreRefused() {
+        // A thread, a curl handle and a journal each: a billion used to trap on the way.
+        expectOneProblem(
+            at: "newsletter.toml", line: 13, containing: "`smtp.connections` must be a whole number from 1 to 64"
+        ) {
+            _ = try ConfigLoader.parse(TemporaryWorkspace.config + "[smtp]\nconnections = 1000000000\n")
+        }
+        expectOneProblem(at: "newsletter.toml", line: 13, containing: "`sending.rate` must be a count per period") {
+            _ = try ConfigLoader.parse(TemporaryWorkspace.config + "[sending]\nrate = \"9223372036854775807/s\"\n")
+        }
+        #expect(SendingSettings.Rate("1000000000/s") != nil && SendingSettings.Rate("1000000001/s") == nil)
+    }
+
     @Test func wrongType() {
         expectOneProblem(
             at: "newsletter.toml", line: 13, containing: "`compose.allow_raw_html` has a value of the wrong type"

@@ -3,6 +3,8 @@ public import Foundation
 /// `[smtp]`: the relay and how to talk to it. The password is never here: it comes from
 /// `NEWSLETTER_SMTP_PASSWORD` or from the file `password_file` names.
 public struct SMTPSettings: Sendable, Equatable {
+    /// How many connections a send may open: each is a thread, a curl handle and a journal file.
+    public static let connectionRange = 1...64
     /// `smtp://host:port` (STARTTLS) or `smtps://host:port` (TLS from the start).
     public var url: URL
     public var username: String?
@@ -73,11 +75,14 @@ public struct SendingSettings: Sendable, Equatable {
                 "s": 1, "sec": 1, "second": 1, "min": 60, "minute": 60, "h": 3600, "hour": 3600, "day": 86400,
                 "d": 86400,
             ]
-            guard parts.count == 2, let count = Int(parts[0]), count > 0, let period = periods[String(parts[1])] else {
-                return nil
-            }
+            guard parts.count == 2, let count = Int(parts[0]), (1...Self.maximumCount).contains(count),
+                let period = periods[String(parts[1])]
+            else { return nil }
             self.init(count: count, period: period)
         }
+
+        /// Far beyond any relay, and small enough for every sum a rate takes part in.
+        public static let maximumCount = 1_000_000_000
 
         public var perSecond: Double { Double(count) / period }
 

@@ -38,7 +38,8 @@ extension RawConfig.SMTP {
         }
         let timeout = problems.attempt { try ConfigValue.positive(self.timeout ?? 60, key: "smtp.timeout", in: file) }
         let connections = problems.attempt {
-            try ConfigValue.positive(self.connections ?? 4, key: "smtp.connections", in: file)
+            try ConfigValue.within(
+                SMTPSettings.connectionRange, self.connections ?? 4, key: "smtp.connections", in: file)
         }
         try problems.throwIfAny()
         return SMTPSettings(
@@ -62,7 +63,8 @@ extension RawConfig.Sending {
                 problems.record(
                     Diagnostic(
                         "`\(key)` must be a count per period such as `50/s`, `3000/min` or `10000/h`, found `\(text)`.",
-                        at: file.location(ofKey: key), hint: "The periods are s, min, h and day."))
+                        at: file.location(ofKey: key),
+                        hint: "The periods are s, min, h and day; the count is 1 to 1000000000."))
                 return nil
             }
             return rate

@@ -188,6 +188,16 @@ enum ConfigValue {
         return value
     }
 
+    static func within(_ range: ClosedRange<Int>, _ value: Int, key: String, in file: RawConfigFile) throws -> Int {
+        guard range.contains(value) else {
+            throw NewsletterError(
+                "The setting `\(key)` must be a whole number from \(range.lowerBound) to \(range.upperBound), found \(value).",
+                at: file.location(ofKey: key),
+                hint: "Remove the line to use the default.")
+        }
+        return value
+    }
+
     /// A path, relative to the workspace unless absolute.
     static func path(_ value: String, root: URL) -> URL {
         value.hasPrefix("/") ? URL(fileURLWithPath: value) : root.appending(path: value)

@@ -35,11 +35,13 @@ struct SendCommand: ParsableCommand {
     @Flag(help: "Send again to a list that already got this issue.") var force = false
 
     func validate() throws {
-        if let connections, !(1...64).contains(connections) {
-            throw ValidationError("--connections must be between 1 and 64.")
+        if let connections, !SMTPSettings.connectionRange.contains(connections) {
+            throw ValidationError("--connections must be between 1 and \(SMTPSettings.connectionRange.upperBound).")
         }
         if let rate, SendingSettings.Rate(rate) == nil {
-            throw ValidationError("--rate must look like 50/s, 3000/min or 10000/h.")
+            throw ValidationError(
+                "--rate must look like 50/s, 3000/min or 10000/h, with a count from 1 to \(SendingSettings.Rate.maximumCount)."
+            )
         }
         if let smtp, SMTPURL.parse(smtp) == nil {
             throw ValidationError("--smtp must look like smtp://host:port or smtps://host:port.")

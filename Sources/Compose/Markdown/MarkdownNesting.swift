@@ -1,0 +1,56 @@
+internal import CCmarkGFM
+import Foundation
+import NewsletterCore
+
+/// How deep an issue's Markdown nests (quotes in lists in quotes…). cmark-gfm parses any depth,
+/// but what comes after it does not: the plain-text renderer recurses once per level, and
+/// libxml2 stops at 256 elements. Text nested deeper than anyone writes is refused with its
+/// file and line, before anything is rendered.
+enum MarkdownNesting {
+    static let limit = 64
+
+    /// Every intro and item body of `issue` nested deeper than `limit`, reported together.
+    static func check(_ issue: Issue) throws {
+        var problems = DiagnosticCollector()
+        let issueFile = "issues/\(IssueNumber.folderName(issue.number))/issue.md"
+        for (text, file, firstLine) in [(issue.header.intro, issueFile, issue.header.introLine)]
+            + issue.items.map({ ($0.body, $0.displayPath, $0.bodyLine) })
+        {
+            guard let line = firstTooDeep(in: text) else { continue }
+            problems.record(
+                Diagnostic(
+                    "The Markdown here nests lists or quotes more than \(limit) levels deep; no reader can follow that.",
+                    at: SourceLocation(file: file, line: firstLine + line - 1),
+                    hint: "Flatten the lists and quotes."))
+        }
+        try problems.throwIfAny()
+    }
+
+    /// The line (from 1) where `text` first goes deeper than `limit`, or nil.
+    static func firstTooDeep(in text: String) -> Int? {
+        let document = MarkdownDocument(text, allowRawHTML: false)
+        guard let iterator = cmark_iter_new(document.root) else { return nil }
+        defer { cmark_iter_free(iterator) }
+        // The iterator leaves a container with an exit event; a leaf has none.
+        var depth = 0
+        while case let event = cmark_iter_next(iterator), event != CMARK_EVENT_DONE {
+            guard let node = cmark_iter_get_node(iterator), !isLeaf(node) else { continue }
+            if event == CMARK_EVENT_EXIT {
+                depth -= 1
+                continue
+            }
+            depth += 1
+            if depth > limit { return Int(cmark_node_get_start_line(node)) }
+        }
+        return nil
+    }
+
+    private static let leaves: Set<cmark_node_type> = [
+        CMARK_NODE_TEXT, CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK, CMARK_NODE_CODE, CMARK_NODE_HTML_INLINE,
+        CMARK_NODE_CODE_BLOCK, CMARK_NODE_HTML_BLOCK, CMARK_NODE_THEMATIC_BREAK,
+    ]
+
+    private static func isLeaf(_ node: OpaquePointer) -> Bool {
+        leaves.contains(cmark_node_get_type(node))
+    }
+}
