@@ -103,6 +103,22 @@ func decodeQuotedPrintable(_ bytes: [UInt8]) -> [UInt8] {
         #expect(field.components(separatedBy: "\r\n").dropLast().allSatisfy { $0.utf8.count <= 78 })
     }
 
+    @Test func aWordTooLongToFoldGoesAsEncodedWords() {
+        // One "word" of 1,200 characters once made a line the relay refused (500 Line too long).
+        let long = String(repeating: "S", count: 1200)
+        let fields = [
+            HeaderEncoding.field("Subject", HeaderEncoding.unstructured("Issue " + long)),
+            HeaderEncoding.field("To", HeaderEncoding.mailbox(name: long, address: "t@example.org")),
+        ]
+        for field in fields {
+            let lines = field.components(separatedBy: "\r\n").dropLast()
+            #expect(lines.count > 10 && lines.allSatisfy { $0.utf8.count <= 90 }, "\(field)")
+        }
+        #expect(HeaderEncoding.unstructured("Issue " + long).hasPrefix("=?UTF-8?Q?Issue_SSS"))
+        // Ordinary words stay as they are.
+        #expect(HeaderEncoding.unstructured("Read https://example.org/a/b") == "Read https://example.org/a/b")
+    }
+
     @Test func datesAreRFC5322() {
         #expect(RFC5322Date.format(Date(timeIntervalSince1970: 1_796_000_000)) == "Mon, 30 Nov 2026 00:53:20 +0000")
     }

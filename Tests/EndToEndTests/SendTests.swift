@@ -256,6 +256,17 @@ import Testing
         #expect(try !sample.read("issues/003/issue.md").contains("status: sent"))
     }
 
+    @Test func anIssueThatNobodyReceivedStaysADraft() throws {
+        let sample = try SampleWorkspace()
+        try sample.generateList(3)
+        let server = try SMTPTestServer(options: ["--reject"] + (0..<3).map { "reader\($0)@example.org" })
+        let result = try sample.run(["send", "3", "--smtp", server.url])
+        #expect(result.stderr.contains("Nobody received issue 3: issue.md stays a draft"), "\(result.stderr)")
+        #expect(try server.messages().isEmpty)
+        #expect(try !sample.read("issues/003/issue.md").contains("status: sent"))
+        #expect(try sample.run(["status", "3"]).stdout.contains("failed 3"))
+    }
+
     @Test func withoutASecretNothingIsSent() throws {
         let sample = try SampleWorkspace()
         let result = try CommandLineTool.run(

@@ -25,15 +25,15 @@ enum HeaderEncoding {
         output.append(contentsOf: [13, 10])
     }
 
-    /// An unstructured value such as the subject: as it is when it is plain ASCII, else as
-    /// encoded words.
+    /// An unstructured value such as the subject: as it is when it is plain ASCII that folds,
+    /// else as encoded words.
     static func unstructured(_ text: String) -> String {
-        isPlain(text) ? text : encodedWords(text, phraseSafe: false)
+        isPlain(text) && folds(text) ? text : encodedWords(text, phraseSafe: false)
     }
 
     /// A display name, as an atom sequence, a quoted string or encoded words.
     static func phrase(_ text: String) -> String {
-        guard isPlain(text) else { return encodedWords(text, phraseSafe: true) }
+        guard isPlain(text), folds(text) else { return encodedWords(text, phraseSafe: true) }
         if !text.utf8.contains(where: { atomSpecials.contains($0) }) { return text }
         return "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
             + "\""
@@ -46,6 +46,19 @@ enum HeaderEncoding {
     }
 
     private static let atomSpecials = Set("()<>[]:;@\\,.\"".utf8)
+
+    /// Whether folding at spaces can keep `text`'s lines within 78 characters: no run without
+    /// a space is longer than a line leaves after the longest field name. A longer run (a
+    /// 1,000-character subject of one word) goes as encoded words, which fold between them;
+    /// left alone it made a line the relay refused (SMTP's limit is 998).
+    private static func folds(_ text: String) -> Bool {
+        var run = 0
+        for byte in text.utf8 {
+            run = byte == 0x20 ? 0 : run + 1
+            if run > 64 { return false }
+        }
+        return true
+    }
 
     /// Printable ASCII and spaces only, and no sequence that a decoder would read as an encoded word.
     private static func isPlain(_ text: String) -> Bool {

@@ -133,9 +133,17 @@ public final class BatchSender: Sendable {
             let completed = Date(timeIntervalSince1970: Date().timeIntervalSince1970)
             try ledger.markCompleted(sendID: send.id, at: completed)
             status.send.completedAt = completed
-            try IssueFreezer.freeze(
-                prepared.issue, composer: prepared.composer, workspace: workspace, sentAt: completed,
-                audience: send.audience)
+            if (status.counts[.sent] ?? 0) > 0 {
+                try IssueFreezer.freeze(
+                    prepared.issue, composer: prepared.composer, workspace: workspace, sentAt: completed,
+                    audience: send.audience)
+            } else {
+                // Every message was refused (a header the relay would not take, say): the issue
+                // did not go out, and stays a draft to be mended.
+                reporter.note(
+                    "Nobody received issue \(prepared.issue.number): issue.md stays a draft. Fix the cause (see `newsletter status \(prepared.issue.number)`) and send again with --force."
+                )
+            }
         }
         return SendRunResult(
             status: status, counts: control.snapshot, stopReason: control.reason,

@@ -164,8 +164,17 @@ enum ConfigValue {
                 at: file.location(ofKey: key),
                 hint: "Write it in full, such as `https://news.example.org/newsletter`.")
         }
+        // Links made of it go in mail headers (List-Unsubscribe), which cannot fold inside a
+        // URL, and SMTP refuses a line over 998 octets.
+        guard value.utf8.count <= maximumURLLength else {
+            throw NewsletterError(
+                "The setting `\(key)` is \(value.utf8.count) characters long; at most \(maximumURLLength) fit in a mail header with the links made of it.",
+                at: file.location(ofKey: key), hint: "Use a shorter address.")
+        }
         return url
     }
+
+    static let maximumURLLength = 500
 
     static func emailAddress(_ value: String, key: String, in file: RawConfigFile) throws -> String {
         do {
