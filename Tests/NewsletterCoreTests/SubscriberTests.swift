@@ -140,6 +140,23 @@ import Testing
         }
     }
 
+    @Test func aHeaderWithAControlCharacterIsAnError() throws {
+        // Lines ended with a lone CR: the whole file is one header row.
+        let temp = try TemporaryWorkspace()
+        try temp.write("email,name\ra@example.org,A\rb@example.org,B\r", to: "subscribers/main.csv")
+        expectOneProblem(
+            at: "subscribers/main.csv", line: 1, containing: "Column 2 of the header holds a control character"
+        ) {
+            _ = try SubscriberList(name: "main", workspace: temp.workspace).load()
+        }
+    }
+
+    @Test func theSuppressionListIsNotAListOfSubscribers() throws {
+        let temp = try TemporaryWorkspace()
+        let diagnostics = expectDiagnostics { _ = try SubscriberList(name: "suppressed", workspace: temp.workspace) }
+        #expect(diagnostics.first?.message.contains("is the suppression list") == true)
+    }
+
     @Test func aMissingListSaysHowToCreateIt() throws {
         let temp = try TemporaryWorkspace()
         let diagnostics = expectDiagnostics { _ = try SubscriberList(name: "vip", workspace: temp.workspace).load() }
@@ -177,6 +194,18 @@ import Testing
         #expect(report.newColumns == ["City", "E-mail"])
         let text = try String(contentsOf: temp.root.appending(path: "subscribers/main.csv"), encoding: .utf8)
         #expect(text == "email,name,City,E-mail\nold@example.org,Old,,\nnew@example.org,New,Gdańsk,x\n")
+    }
+
+    @Test func addingWithAnAttributeTheListLacksAddsItsColumn() throws {
+        // It used to be dropped without a word.
+        let temp = try TemporaryWorkspace()
+        try temp.write("email,name\nold@example.org,Old\n", to: "subscribers/main.csv")
+        let editor = SubscriberListEditor(list: try SubscriberList(name: "main", workspace: temp.workspace))
+        let added = try editor.add(
+            Subscriber(address: EmailAddress("new@example.org"), name: nil, attributes: ["country": "NO"]))
+        #expect(added == ["country"])
+        let text = try String(contentsOf: temp.root.appending(path: "subscribers/main.csv"), encoding: .utf8)
+        #expect(text == "email,name,country\nold@example.org,Old,\nnew@example.org,,NO\n")
     }
 }
 

@@ -24,6 +24,16 @@ public struct SubscriberColumns: Sendable, Equatable {
     /// Reads a header row; the column names are compared without case and surrounding spaces.
     public init(header: [String], file: String) throws {
         names = header.map { $0.trimmingCharacters(in: .whitespaces) }
+        if let bad = names.firstIndex(where: {
+            $0.unicodeScalars.contains { $0.properties.generalCategory == .control }
+        }) {
+            // Most often a file whose lines end with a lone CR (old Mac files): its whole
+            // content reads as one header row, and would be written back as column names.
+            throw NewsletterError(
+                "Column \(bad + 1) of the header holds a control character, such as a line break.",
+                at: SourceLocation(file: file, line: 1),
+                hint: "If the file's lines end with a lone CR (old Mac files), save it with LF or CRLF line endings.")
+        }
         let lowered = names.map { $0.lowercased() }
         guard let email = lowered.firstIndex(of: "email") else {
             throw NewsletterError(

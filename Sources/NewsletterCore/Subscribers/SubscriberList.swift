@@ -15,6 +15,13 @@ public struct SubscriberList: Sendable {
                     "List names are made of letters, digits, hyphens and underscores, such as `main`; the list lives in subscribers/NAME.csv."
             )
         }
+        guard name.lowercased() != SuppressionList.name else {
+            throw NewsletterError(
+                "`\(name)` is the suppression list, not a list of subscribers.",
+                hint:
+                    "To stop all mail to an address, use `newsletter subscribers suppress ADDRESS`; subscribers/suppressed.csv holds such addresses with a reason and a date."
+            )
+        }
         self.name = name
         file = workspace.subscribersFolder.appending(path: "\(name).csv")
         displayPath = workspace.displayPath(file)

@@ -18,15 +18,19 @@ public struct SubscriberListEditor: Sendable {
     }
 
     /// Adds one subscriber; refuses an address already on the list.
-    public func add(_ subscriber: Subscriber) throws {
+    /// Returns the columns added to the list for the subscriber's attributes, as `importRows` does.
+    @discardableResult
+    public func add(_ subscriber: Subscriber) throws -> [String] {
         var file = try ListFile(list: list, creatingWith: ["email", "name"] + subscriber.attributes.keys.sorted())
         if let line = file.lines[subscriber.address.key] {
             throw NewsletterError(
                 "\(subscriber.address) is already on the list `\(list.name)`.",
                 at: SourceLocation(file: list.displayPath, line: line), hint: "Nothing was changed.")
         }
+        let newColumns = file.addColumns(for: [subscriber])
         file.append([subscriber])
         try file.save()
+        return newColumns
     }
 
     /// Removes every row with this address; returns how many there were.

@@ -71,14 +71,22 @@ struct SubscribersCommand: ParsableCommand {
                 guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
                     throw ValidationError("`--set \(pair)`: write attributes as KEY=VALUE, such as city=Budapest.")
                 }
-                values[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
+                let key = String(pair[..<equals])
+                guard !["email", "name"].contains(key.lowercased()) else {
+                    throw ValidationError("`--set \(key)=…`: the address is the argument, and the name is --name.")
+                }
+                values[key] = String(pair[pair.index(after: equals)...])
             }
             let fields = [parsed.description, name ?? ""] + values.values
             if let bad = fields.joined().first(where: \.isControlCharacter) {
                 throw ValidationError("Values may not contain control characters (found \(bad.unicodeDescription)).")
             }
-            try SubscriberListEditor(list: list).add(Subscriber(address: parsed, name: name, attributes: values))
+            let newColumns = try SubscriberListEditor(list: list).add(
+                Subscriber(address: parsed, name: name, attributes: values))
             Terminal.print("Added \(parsed) to \(list.displayPath).")
+            if !newColumns.isEmpty {
+                Terminal.print("New columns: \(newColumns.joined(separator: ", ")) (empty for the others).")
+            }
             if let entry = try SuppressionList(workspace: workspace).load().entries[parsed.key] {
                 Terminal.print("Note: \(parsed) is suppressed (\(entry.reason)) and will not be mailed.")
             }
