@@ -119,6 +119,21 @@ import Testing
         #expect(inboxAfter == inboxBefore, "nothing is moved when the input is bad")
     }
 
+    @Test func whatAFileHoldsIsPrintedHarmlessly() throws {
+        let sample = try SampleWorkspace()
+        // An escape sequence would clear the screen and retitle the terminal; a megabyte-long
+        // address was echoed whole.
+        let long = String(repeating: "a", count: 1_000_000)
+        try sample.write(
+            "email,name\nx\u{1B}[2J\u{1B}]0;pwned\u{07}@example.org,X\n\(long)@example.org,Y\n",
+            to: "subscribers/main.csv")
+        let result = try sample.run("subscribers", "check")
+        #expect(!result.stderr.utf8.contains(0x1B) && !result.stderr.utf8.contains(0x07))
+        #expect(
+            result.stderr.contains("x<U+001B>[2J<U+001B>]0;pwned<U+0007>@example.org"), "\(result.stderr.prefix(2000))")
+        #expect(result.stderr.utf8.count < 20_000 && result.stderr.contains("characters in all)"))
+    }
+
     @Test func checkListsEveryProblemOfTheWorkspaceAtOnce() throws {
         let sample = try SampleWorkspace()
         try sample.write("---\ntitle: A\ndate: 2026-13-01\n---\n", to: "issues/inbox/bad-date.md")

@@ -35,11 +35,26 @@ extension ErrorPresenter {
     /// One diagnostic as `LEVEL: FILE:LINE: message`, with its hint on the next line.
     static func render(_ diagnostic: Diagnostic, as level: String = "error") -> String {
         var text = "\(level): "
-        if let location = diagnostic.location { text += "\(location): " }
-        text += diagnostic.message
-        if let hint = diagnostic.hint { text += "\n  hint: \(hint)" }
+        if let location = diagnostic.location { text += visible("\(location)") + ": " }
+        text += visible(diagnostic.message)
+        if let hint = diagnostic.hint { text += "\n  hint: \(visible(hint))" }
         return text
     }
+
+    /// Text that may quote the user's files, made safe to print: a control character (an escape
+    /// sequence would move the cursor or retitle the terminal) shows as its code point, and a
+    /// line longer than a few screens (a megabyte-long address) is cut.
+    static func visible(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            let shown = line.prefix(maximumLineLength).map { character in
+                character.isControlCharacter && character != "\t"
+                    ? "<\(character.unicodeDescription)>" : String(character)
+            }.joined()
+            return shown + (line.count > maximumLineLength ? "… (\(line.count) characters in all)" : "")
+        }.joined(separator: "\n")
+    }
+
+    static let maximumLineLength = 2000
 }
 
 /// Standard output for results, standard error for problems.

@@ -57,7 +57,7 @@ final class ProgressDisplay: SendReporter, @unchecked Sendable {
 
     func note(_ text: String) {
         if isTerminal { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
-        Terminal.error(text)
+        Terminal.error(ErrorPresenter.visible(text))
     }
 
     static func duration(_ seconds: Double) -> String {
