@@ -83,6 +83,28 @@ import Testing
         #expect(SendingSettings.Rate("1000000000/s") != nil && SendingSettings.Rate("1000000001/s") == nil)
     }
 
+    @Test func valuesTheLibrariesWouldMangleAreRefused() {
+        // TOMLKit cut a string at a NUL, hiding what followed from the control-character check.
+        expectOneProblem(at: "newsletter.toml", line: 1, containing: "A NUL character") {
+            _ = try ConfigLoader.parse(
+                TemporaryWorkspace.config.replacingOccurrences(
+                    of: "name = \"Test Newsletter\"", with: "name = \"AB\\u0000CD\""))
+        }
+        for locale in ["../../etc/passwd", "xx_INVALID"] {
+            expectOneProblem(at: "newsletter.toml", line: 3, containing: "`locale` must be a language and country") {
+                _ = try ConfigLoader.parse(
+                    TemporaryWorkspace.config.replacingOccurrences(
+                        of: "base_url = \"https://news.example.org/test\"",
+                        with: "base_url = \"https://news.example.org/test\"\nlocale = \"\(locale)\""))
+            }
+        }
+        expectOneProblem(at: "newsletter.toml", line: 4, containing: "`sender` must be a section") {
+            _ = try ConfigLoader.parse(
+                TemporaryWorkspace.config.replacingOccurrences(
+                    of: "[sender]\nname = \"Test Sender\"\nemail = \"newsletter@example.org\"", with: "sender = 5"))
+        }
+    }
+
     @Test func wrongType() {
         expectOneProblem(
             at: "newsletter.toml", line: 13, containing: "`compose.allow_raw_html` has a value of the wrong type"

@@ -14,6 +14,13 @@ public enum ConfigLoader {
     /// `root`: the folder relative paths in the config start from.
     public static func parse(_ text: String, root: URL = URL(fileURLWithPath: ".")) throws -> NewsletterConfig {
         let file = RawConfigFile(text: text)
+        // TOML lets a string hold a NUL (`\u0000`); TOMLKit cuts the string there, so the rest
+        // of the value would be lost, and the checks for control characters with it.
+        if let line = file.lines.firstIndex(where: { $0.contains("\\u0000") || $0.contains("\\U00000000") }) {
+            throw NewsletterError(
+                "A NUL character (`\\u0000`) cannot be used in the configuration.",
+                at: SourceLocation(file: fileName, line: line + 1), hint: "Remove it.")
+        }
         let raw: RawConfig
         do {
             raw = try TOMLDecoder(strictDecoding: true).decode(RawConfig.self, from: text)
@@ -118,7 +125,9 @@ struct RawConfigFile {
         case is String.Type: "a string in double quotes"
         case is Bool.Type: "true or false"
         case is Int.Type: "a whole number"
-        default: "a \(type)"
+        default:
+            // Sections decode as tables (TOMLKit's `TOMLTable`); other types by their Swift name.
+            "\(type)".contains("Table") ? "a section, written [name] with its settings below" : "a \(type)"
         }
     }
 }

@@ -112,7 +112,7 @@ struct RawConfig: Decodable {
         let config = NewsletterConfig(
             name: text(name, "name"),
             baseURL: url(baseURL, "base_url") ?? URL(fileURLWithPath: "/"),
-            locale: text(locale ?? "en_GB", "locale"),
+            locale: problems.attempt { try ConfigValue.locale(locale ?? "en_GB", in: file) } ?? "en_GB",
             sender: .init(
                 name: text(sender.name, "sender.name"),
                 email: email(sender.email, "sender.email"),
@@ -153,6 +153,22 @@ enum ConfigValue {
                 hint: "Write it on one line without control characters; it may end up in a mail header.")
         }
         return trimmed
+    }
+
+    /// A locale such as `en_GB` or `pt_BR` that the system knows: it names the months in dates
+    /// and goes in the documents' `lang` attribute.
+    static func locale(_ value: String, in file: RawConfigFile) throws -> String {
+        let known = Set(Locale.availableIdentifiers)
+        guard
+            value.utf8.allSatisfy({ byte in byte == UInt8(ascii: "_") || (byte < 0x80 && isalnum(Int32(byte)) != 0) }),
+            known.contains(value)
+        else {
+            throw NewsletterError(
+                "The setting `locale` must be a language and country the system knows, such as `en_GB` or `de_AT`; found `\(value)`.",
+                at: file.location(ofKey: "locale"),
+                hint: "Write the language in lower case, an underscore, and the country in capitals.")
+        }
+        return value
     }
 
     static func webURL(_ value: String, key: String, in file: RawConfigFile) throws -> URL {
