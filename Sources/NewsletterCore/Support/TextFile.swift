@@ -75,6 +75,9 @@ public enum TextFile {
         {
             return String(cString: strerror(posix.rawValue)).lowercased()
         }
-        return nsError.localizedDescription
+        // Foundation's sentences end with a full stop; the callers' messages add their own.
+        var description = nsError.localizedDescription
+        while description.hasSuffix(".") { description.removeLast() }
+        return description
     }
 }
