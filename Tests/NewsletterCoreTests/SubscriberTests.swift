@@ -90,6 +90,7 @@ import Testing
         ("a,b@example.org", "“,”"), ("a.@example.org", "dot at its start or end"),
         ("a@example..org", "empty or over-long"), ("a@example-.org", "inner hyphens"),
         ("a@\(String(repeating: "x", count: 64)).org", "empty or over-long"),
+        ("k@123.123.123.123", "ends in a number"),
     ])
     func refusesEverythingElse(_ text: String, _ reason: String) {
         do {

@@ -111,6 +111,13 @@ public struct EmailAddress: Sendable, Hashable, Comparable, CustomStringConverti
             label = (label.length + 1, byte)
         }
         try checkLabel(label, of: domain)
+        // No top-level domain is all digits (RFC 3696, section 2): `123.123.123.123` is an IP
+        // address written without the brackets of an address literal.
+        if ascii.utf8.reversed().prefix(while: { $0 != UInt8(ascii: ".") }).allSatisfy({ (0x30...0x39).contains($0) }) {
+            throw Problem(
+                reason:
+                    "the domain “\(domain)” ends in a number, as an IP address does; address literals are not accepted")
+        }
         return ascii
     }
 
