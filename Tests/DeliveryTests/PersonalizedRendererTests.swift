@@ -84,6 +84,29 @@ import Testing
         #expect(try renderer.render(for: recipients[0]).text.hasSuffix("Dear Ágnes Bánfi in Budapest\n"))
     }
 
+    @Test func unescapedValuesOfOurOwnWorkAndSubscribersValuesMustBeEscaped() throws {
+        let temp = try TemporaryWorkspace()
+        try temp.issue(1)
+        let email = DefaultTemplates.files["email.xhtml.mustache"]!
+        // The unsubscribe link is ours (URL-safe): three braces are fine. Its marker once held a
+        // raw `&`, which made every such template fail validation at the first message.
+        try temp.write(
+            email.replacingOccurrences(
+                of: "</body>", with: "<p><a href=\"{{{unsubscribe_url}}}\">Leave</a></p></body>"),
+            to: "templates/email.xhtml.mustache")
+        let (renderer, composer, content) = try renderers(temp.workspace, issue: 1)
+        for recipient in recipients {
+            #expect(try renderer.render(for: recipient).html == composer.render(content, for: recipient).emailXHTML)
+        }
+        // A subscriber's own text would become markup.
+        try temp.write(
+            email.replacingOccurrences(of: "</body>", with: "\n<p>{{{ subscriber.city }}}</p></body>"),
+            to: "templates/email.xhtml.mustache")
+        let diagnostics = expectDiagnostics { _ = try TemplateSet(workspace: temp.workspace) }
+        #expect(diagnostics.first?.location?.file == "templates/email.xhtml.mustache")
+        #expect(diagnostics.first?.message.contains("puts a subscriber's value in the HTML unescaped") == true)
+    }
+
     @Test func aTransformedValueFallsBackToAFullRender() throws {
         let temp = try TemporaryWorkspace()
         try temp.issue(1)

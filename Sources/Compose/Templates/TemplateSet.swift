@@ -51,6 +51,7 @@ public struct TemplateSet: Sendable {
     }
 
     private static func parse(_ text: String, kind: Kind, origin: String) throws -> MustacheTemplate {
+        if kind == .email { try requireEscapedSubscriberValues(text, origin: origin) }
         // The plain-text template is never HTML-escaped; the others always are.
         let source = kind == .text ? "{{% CONTENT_TYPE: TEXT }}" + text : text
         do {
@@ -62,6 +63,25 @@ public struct TemplateSet: Sendable {
                 hint:
                     "The line reads `\(error.context.line.trimmingCharacters(in: .whitespaces))`; check that every {{#section}} is closed by a matching {{/section}}."
             )
+        }
+    }
+
+    /// A subscriber's own text never becomes markup: `{{{subscriber.city}}}` or
+    /// `{{& subscriber.city}}` in the email's HTML would put it there unescaped, and a message
+    /// that no validation saw could then go out broken.
+    private static func requireEscapedSubscriberValues(_ text: String, origin: String) throws {
+        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            for opener in ["{{{", "{{&"] {
+                var rest = line[...]
+                while let tag = rest.range(of: opener) {
+                    rest = rest[tag.upperBound...]
+                    guard rest.drop(while: { $0 == " " }).hasPrefix("subscriber") else { continue }
+                    throw NewsletterError(
+                        "The email template puts a subscriber's value in the HTML unescaped (`\(line.trimmingCharacters(in: .whitespaces))`).",
+                        at: SourceLocation(file: origin, line: number + 1),
+                        hint: "Write it with two braces, such as {{subscriber.city}}: Mustache then escapes it.")
+                }
+            }
         }
     }
 

@@ -86,8 +86,9 @@ final class PersonalizedRenderer {
 
     private func marker(_ index: Int) -> String {
         // Private-use characters around a random nonce: no item text can contain it by chance.
-        // The `&` shows whether Mustache escaped the value (`&amp;`) or not.
-        "\u{E000}\(nonce)&\(index)\u{E001}"
+        // The `>` shows whether Mustache escaped the value (`&gt;`) or not; unescaped, it is
+        // still well-formed XML, in text and in attributes alike.
+        "\u{E000}\(nonce)>\(index)\u{E001}"
     }
 
     private func compile(keys: [String]) throws -> CompiledShape {
@@ -143,7 +144,7 @@ struct SlotTemplate: Sendable {
         case line([Piece])
     }
 
-    /// Cuts `document` at the markers `\u{E000}NONCE&INDEX\u{E001}` (or `&amp;` for an escaped
+    /// Cuts `document` at the markers `\u{E000}NONCE>INDEX\u{E001}` (or `&gt;` for an escaped
     /// one); `nil` if a marker was altered, so that some value cannot be placed.
     init?(_ document: String, keys: [String], nonce: String, escapesHTML: Bool, rewrapLines: Bool = false) {
         let lines = rewrapLines ? TextLines.split(document).map(String.init) : [document]
@@ -155,8 +156,8 @@ struct SlotTemplate: Sendable {
                 let afterStart = rest[rest.index(after: start)...]
                 guard afterStart.hasPrefix(nonce), let end = afterStart.firstIndex(of: "\u{E001}") else { return nil }
                 var inner = afterStart[afterStart.index(afterStart.startIndex, offsetBy: nonce.count)..<end]
-                let escaped = inner.hasPrefix("&amp;")
-                inner = inner.dropFirst(escaped ? 5 : 1)
+                let escaped = inner.hasPrefix("&gt;")
+                inner = inner.dropFirst(escaped ? 4 : 1)
                 guard let index = Int(inner), keys.indices.contains(index) else { return nil }
                 pieces.append(.value(key: keys[index], escaped: escaped && escapesHTML))
                 lineHasValue = true
