@@ -90,6 +90,12 @@ import Testing
             #expect([400, 404].contains(reply.status), "\(path): \(reply.status)")
             #expect(!reply.body.contains("[smtp]") && !reply.body.contains("agnes.banfi"), "\(path) leaked a file")
         }
+        // A NUL cut the file lookup short (the page served as plain text), and a redirect
+        // echoed what followed into its Location header.
+        for path in ["index.html%00.txt", "feed.xml%00.html", "issues/001%00%0d%0aSet-Cookie:%20a=b"] {
+            #expect(try server.get(path).status == 400, "\(path)")
+        }
+        #expect(try server.get("index.html").status == 200)
     }
 
     @Test func servesTheArchiveAndItsFeed() throws {

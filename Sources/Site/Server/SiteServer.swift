@@ -18,6 +18,7 @@ public enum SiteServer {
         _ = try workspace.loadConfig()
         if !(try workspace.issueNumbers()).contains(number) { _ = try workspace.loadIssue(number) }
         let router = Router()
+        router.add(middleware: ControlCharacterGuard())
         try PreviewRoutes(workspace: workspace, number: number, list: list, recipient: recipient).add(to: router)
         try await run(router, host: host, port: port, announce: announce)
     }
@@ -32,6 +33,7 @@ public enum SiteServer {
         let site = try ArchiveSite(workspace: workspace)
         try site.write(to: archiveFolder)
         let router = Router()
+        router.add(middleware: ControlCharacterGuard())
         router.add(middleware: FileMiddleware(archiveFolder.path, searchForIndexHtml: true, logger: quietLogger))
         UnsubscribeRoutes(workspace: workspace, secret: secret, newsletterName: config.name).add(to: router)
         try await run(router, host: host, port: port, announce: announce)
