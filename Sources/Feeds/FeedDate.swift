@@ -27,13 +27,17 @@ enum FeedDate {
     static func rfc822(_ text: String) -> Parsed? {
         var words = text.replacingOccurrences(of: ",", with: " ").split(separator: " ").map(String.init)
         if let first = words.first, Int(first) == nil { words.removeFirst() }
-        guard words.count >= 4, let day = Int(words[0]),
+        // Nothing after the zone: a date followed by anything else is not a date.
+        guard (4...5).contains(words.count), let day = Int(words[0]),
             let month = months.firstIndex(of: String(words[1].prefix(3)).lowercased()).map({ $0 + 1 }),
+            [2, 4].contains(words[2].count), words[2].allSatisfy(\.isASCII), words[2].allSatisfy(\.isNumber),
             var year = Int(words[2])
         else { return nil }
-        if year < 100 { year += year < 50 ? 2000 : 1900 }
-        let clock = words[3].split(separator: ":").compactMap { Int($0) }
-        guard clock.count >= 2, clock.count <= 3 else { return nil }
+        // RFC 822's two-digit years, read as RFC 2822 section 4.3 says.
+        if words[2].count == 2 { year += year < 50 ? 2000 : 1900 }
+        let clockParts = words[3].split(separator: ":", omittingEmptySubsequences: false)
+        let clock = clockParts.compactMap { $0.count == 2 ? Int($0) : nil }
+        guard clock.count == clockParts.count, clock.count >= 2, clock.count <= 3 else { return nil }
         let offset = words.count > 4 ? zoneOffset(words[4]) : 0
         guard let offset else { return nil }
         return make(year, month, day, clock[0], clock[1], clock.count == 3 ? clock[2] : 0, offsetSeconds: offset)

@@ -15,6 +15,7 @@ import Testing
         ("2026-11-20T23:45:00.250-02:00", "2026-11-20", 1_795_225_500.0),
         ("2026-11-21T09:00:00Z", "2026-11-21", 1_795_251_600.0),
         ("2026-11-25", "2026-11-25", 1_795_564_800.0),
+        ("Fri, 20 Nov 26 10:00:00 GMT", "2026-11-20", 1_795_168_800.0),
     ])
     func readsTheDatesFeedsUse(_ text: String, _ day: String, _ instant: Double) throws {
         let parsed = try #require(FeedDate.parse(text))
@@ -24,6 +25,9 @@ import Testing
 
     @Test(arguments: [
         "yesterday", "32 Nov 2026 10:00:00 GMT", "2026-13-01T00:00:00Z", "Mon, 02 Nov 2026 09:30:00 +99", "",
+        // Once read as 1999-11-02, 2026-11-02, 99999-11-02 and 2026-11-02.
+        "Mon, 02 Nov -0001 09:30:00 GMT", "Mon, 02 Nov 2026 09:30:00 +0100 garbage here",
+        "Mon, 02 Nov 99999 09:30:00 GMT", "Mon, 02 Nov 2026 09:3x:00 GMT",
     ])
     func refusesWhatIsNotADate(_ text: String) {
         #expect(FeedDate.parse(text) == nil)
