@@ -51,7 +51,11 @@ public enum SiteServer {
     ) async throws {
         let logger = quietLogger
         let app = Application(
-            router: router, configuration: .init(address: .hostname(host, port: port), serverName: "newsletter"),
+            router: router,
+            // A connection that sends nothing for half a minute (a request left half-sent) is
+            // closed: each held memory until the process ended.
+            server: .http1(configuration: .init(idleTimeout: .seconds(30))),
+            configuration: .init(address: .hostname(host, port: port), serverName: "newsletter"),
             onServerRunning: { channel in
                 let bound = channel.localAddress?.port ?? port
                 announce("http://\(host.contains(":") ? "[\(host)]" : host):\(bound)/")
