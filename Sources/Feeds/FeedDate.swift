@@ -27,6 +27,12 @@ enum FeedDate {
     static func rfc822(_ text: String) -> Parsed? {
         var words = text.replacingOccurrences(of: ",", with: " ").split(separator: " ").map(String.init)
         if let first = words.first, Int(first) == nil { words.removeFirst() }
+        // A comment may follow the zone, as in `+0100 (CET)`.
+        if words.count > 5, let comment = words.firstIndex(where: { $0.hasPrefix("(") }), comment == 5,
+            words.last?.hasSuffix(")") == true
+        {
+            words.removeSubrange(comment...)
+        }
         // Nothing after the zone: a date followed by anything else is not a date.
         guard (4...5).contains(words.count), let day = Int(words[0]),
             let month = months.firstIndex(of: String(words[1].prefix(3)).lowercased()).map({ $0 + 1 }),
@@ -36,7 +42,7 @@ enum FeedDate {
         // RFC 822's two-digit years, read as RFC 2822 section 4.3 says.
         if words[2].count == 2 { year += year < 50 ? 2000 : 1900 }
         let clockParts = words[3].split(separator: ":", omittingEmptySubsequences: false)
-        let clock = clockParts.compactMap { $0.count == 2 ? Int($0) : nil }
+        let clock = clockParts.compactMap { (1...2).contains($0.count) && $0.allSatisfy(\.isASCII) ? Int($0) : nil }
         guard clock.count == clockParts.count, clock.count >= 2, clock.count <= 3 else { return nil }
         let offset = words.count > 4 ? zoneOffset(words[4]) : 0
         guard let offset else { return nil }

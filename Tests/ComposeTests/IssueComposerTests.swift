@@ -76,10 +76,15 @@ import Testing
             "---\nsubject: \"Issue 1\"\ndate: 2026-12-01\nstatus: draft\n---\n" + String(repeating: "> ", count: 100)
                 + "x\n",
             to: "issues/001/issue.md")
+        // Emphasis in emphasis, 250 deep: no list or quote, too many elements.
+        let emphasis =
+            (0..<250).map { ($0 % 2 == 0 ? "_" : "*") + "x " }.joined()
+            + (0..<250).reversed().map { "y" + ($0 % 2 == 0 ? "_" : "*") }.joined(separator: " ")
+        try temp.write("---\ntitle: Emphasis\ndate: 2026-01-01\n---\n\(emphasis)\n", to: "issues/001/items/03-em.md")
         let diagnostics = expectDiagnostics { _ = try compose(temp.workspace, 1) }
         let places = diagnostics.map { "\($0.location?.file ?? ""):\($0.location?.line ?? 0)" }
-        #expect(places == ["issues/001/issue.md:6", "issues/001/items/02-deep.md:7"])
-        #expect(diagnostics.allSatisfy { $0.message.contains("more than 64 levels deep") })
+        #expect(places == ["issues/001/issue.md:6", "issues/001/items/02-deep.md:7", "issues/001/items/03-em.md:5"])
+        #expect(diagnostics.allSatisfy { $0.message.contains("more than 64 lists or quotes") })
     }
 
     @Test func itemTextIsEscapedInEveryDocument() throws {

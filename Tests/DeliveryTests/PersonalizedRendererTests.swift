@@ -105,6 +105,15 @@ import Testing
         let diagnostics = expectDiagnostics { _ = try TemplateSet(workspace: temp.workspace) }
         #expect(diagnostics.first?.location?.file == "templates/email.xhtml.mustache")
         #expect(diagnostics.first?.message.contains("puts a subscriber's value in the HTML unescaped") == true)
+        // Forms no reading of the template's text can see are caught when the shape is compiled.
+        for unescaped in ["{{#subscriber}}{{{city}}}{{/subscriber}}", "{{=<% %>=}}<%& subscriber.city %><%={{ }}=%>"] {
+            try temp.write(
+                email.replacingOccurrences(of: "</body>", with: "<p>\(unescaped)</p></body>"),
+                to: "templates/email.xhtml.mustache")
+            let (renderer, _, _) = try renderers(temp.workspace, issue: 1)
+            let refused = expectDiagnostics { _ = try renderer.render(for: recipients[0]) }
+            #expect(refused.first?.message.contains("puts a subscriber's value in the HTML unescaped") == true)
+        }
     }
 
     @Test func aTransformedValueFallsBackToAFullRender() throws {

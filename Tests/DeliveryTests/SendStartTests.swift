@@ -50,11 +50,16 @@ private final class WaitingReporter: SendReporter, @unchecked Sendable {
 /// A TCP server on loopback that takes connections and never says a word: a relay that hangs
 /// before its greeting.
 private final class SilentRelay: @unchecked Sendable {
-    // `@unchecked`: `accepted` is only touched while `lock` is held.
     let port: Int
     private let listener: Int32
-    private let lock = NSLock()
-    private var accepted: [Int32] = []
+    /// Held by the accepting thread too, which must not hold the relay (or it would never end).
+    private let connections = Connections()
+
+    private final class Connections: @unchecked Sendable {
+        // `@unchecked`: `accepted` is only touched while `lock` is held.
+        let lock = NSLock()
+        var accepted: [Int32] = []
+    }
 
     struct SocketError: Error {}
 
@@ -73,11 +78,12 @@ private final class SilentRelay: @unchecked Sendable {
         }
         guard listener >= 0, bound else { throw SocketError() }
         port = Int(UInt16(bigEndian: address.sin_port))
-        Thread { [self] in
+        let connections = connections
+        Thread {
             while true {
                 let connection = accept(listener, nil, nil)
                 if connection < 0 { return }
-                lock.withLock { accepted.append(connection) }
+                connections.lock.withLock { connections.accepted.append(connection) }
             }
         }.start()
     }
@@ -86,13 +92,13 @@ private final class SilentRelay: @unchecked Sendable {
         // Ends the accepting thread's `accept`.
         shutdown(listener, Int32(SHUT_RDWR))
         close(listener)
-        for connection in accepted { close(connection) }
+        for connection in connections.lock.withLock({ connections.accepted }) { close(connection) }
     }
 
     func waitForConnections(_ count: Int, timeout: Double) -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
-            if lock.withLock({ accepted.count }) >= count { return true }
+            if connections.lock.withLock({ connections.accepted.count }) >= count { return true }
             Thread.sleep(forTimeInterval: 0.01)
         }
         return false
@@ -100,8 +106,8 @@ private final class SilentRelay: @unchecked Sendable {
 
     /// Whether the other end has closed every connection taken so far (a read finds the end).
     func everyConnectionClosedByTheSender() -> Bool {
-        lock.withLock {
-            accepted.allSatisfy { connection in
+        connections.lock.withLock {
+            connections.accepted.allSatisfy { connection in
                 var byte: UInt8 = 0
                 let count = recv(connection, &byte, 1, Int32(MSG_DONTWAIT))
                 return count == 0 || (count < 0 && errno == ECONNRESET)

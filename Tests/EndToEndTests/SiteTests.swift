@@ -92,7 +92,10 @@ import Testing
         }
         // A NUL cut the file lookup short (the page served as plain text), and a redirect
         // echoed what followed into its Location header.
-        for path in ["index.html%00.txt", "feed.xml%00.html", "issues/001%00%0d%0aSet-Cookie:%20a=b"] {
+        for path in [
+            "index.html%00.txt", "feed.xml%00.html", "issues/001%00%0d%0aSet-Cookie:%20a=b", "index.html%00%FF.txt",
+            "index.html%7f",
+        ] {
             #expect(try server.get(path).status == 400, "\(path)")
         }
         #expect(try server.get("index.html").status == 200)

@@ -16,6 +16,7 @@ import Testing
         ("2026-11-21T09:00:00Z", "2026-11-21", 1_795_251_600.0),
         ("2026-11-25", "2026-11-25", 1_795_564_800.0),
         ("Fri, 20 Nov 26 10:00:00 GMT", "2026-11-20", 1_795_168_800.0),
+        ("Mon, 2 Nov 2026 9:30:00 +0100 (CET)", "2026-11-02", 1_793_608_200.0),
     ])
     func readsTheDatesFeedsUse(_ text: String, _ day: String, _ instant: Double) throws {
         let parsed = try #require(FeedDate.parse(text))

@@ -90,8 +90,19 @@ import Testing
                 TemporaryWorkspace.config.replacingOccurrences(
                     of: "name = \"Test Newsletter\"", with: "name = \"AB\\u0000CD\""))
         }
+        // A backslash followed by the text u0000, and a comment, are no NUL.
+        #expect(ConfigLoader.holdsNULEscape(#"name = "AB\\u0000""#) == false)
+        #expect(ConfigLoader.holdsNULEscape(#"name = "AB" # not \u0000"#) == false)
+        #expect(ConfigLoader.holdsNULEscape(#"name = "AB\\\u0000""#) == true)
+        for locale in ["de", "pt-BR", "en_US_POSIX"] {
+            let config = try? ConfigLoader.parse(
+                TemporaryWorkspace.config.replacingOccurrences(
+                    of: "base_url = \"https://news.example.org/test\"",
+                    with: "base_url = \"https://news.example.org/test\"\nlocale = \"\(locale)\""))
+            #expect(config?.locale == locale.replacingOccurrences(of: "-", with: "_"), "\(locale)")
+        }
         for locale in ["../../etc/passwd", "xx_INVALID"] {
-            expectOneProblem(at: "newsletter.toml", line: 3, containing: "`locale` must be a language and country") {
+            expectOneProblem(at: "newsletter.toml", line: 3, containing: "`locale` must be a locale the system knows") {
                 _ = try ConfigLoader.parse(
                     TemporaryWorkspace.config.replacingOccurrences(
                         of: "base_url = \"https://news.example.org/test\"",

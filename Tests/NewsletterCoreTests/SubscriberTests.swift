@@ -205,8 +205,14 @@ import Testing
         let added = try editor.add(
             Subscriber(address: EmailAddress("new@example.org"), name: nil, attributes: ["country": "NO"]))
         #expect(added == ["country"])
+        // A key in another case fills the column that has its name.
+        #expect(
+            try editor.add(
+                Subscriber(address: EmailAddress("next@example.org"), name: nil, attributes: ["Country": "SE"])
+            )
+            .isEmpty)
         let text = try String(contentsOf: temp.root.appending(path: "subscribers/main.csv"), encoding: .utf8)
-        #expect(text == "email,name,country\nold@example.org,Old,\nnew@example.org,,NO\n")
+        #expect(text == "email,name,country\nold@example.org,Old,\nnew@example.org,,NO\nnext@example.org,,SE\n")
     }
 }
 

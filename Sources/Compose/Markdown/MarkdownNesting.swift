@@ -7,7 +7,10 @@ import NewsletterCore
 /// libxml2 stops at 256 elements. Text nested deeper than anyone writes is refused with its
 /// file and line, before anything is rendered.
 enum MarkdownNesting {
+    /// Lists and quotes, one inside the other.
     static let limit = 64
+    /// Elements of any kind, one inside the other (emphasis in links in emphasis…).
+    static let elementLimit = 200
 
     /// Every intro and item body of `issue` nested deeper than `limit`, reported together.
     static func check(_ issue: Issue) throws {
@@ -19,7 +22,7 @@ enum MarkdownNesting {
             guard let line = firstTooDeep(in: text) else { continue }
             problems.record(
                 Diagnostic(
-                    "The Markdown here nests lists or quotes more than \(limit) levels deep; no reader can follow that.",
+                    "The Markdown here nests more than \(limit) lists or quotes (or \(elementLimit) elements) one inside the other; no reader can follow that.",
                     at: SourceLocation(file: file, line: firstLine + line - 1),
                     hint: "Flatten the lists and quotes."))
         }
@@ -33,14 +36,19 @@ enum MarkdownNesting {
         defer { cmark_iter_free(iterator) }
         // The iterator leaves a container with an exit event; a leaf has none.
         var depth = 0
+        var blocks = 0
         while case let event = cmark_iter_next(iterator), event != CMARK_EVENT_DONE {
             guard let node = cmark_iter_get_node(iterator), !isLeaf(node) else { continue }
+            let type = cmark_node_get_type(node)
+            let nests = type == CMARK_NODE_BLOCK_QUOTE || type == CMARK_NODE_ITEM
             if event == CMARK_EVENT_EXIT {
                 depth -= 1
+                if nests { blocks -= 1 }
                 continue
             }
             depth += 1
-            if depth > limit { return Int(cmark_node_get_start_line(node)) }
+            if nests { blocks += 1 }
+            if blocks > limit || depth > elementLimit { return Int(cmark_node_get_start_line(node)) }
         }
         return nil
     }

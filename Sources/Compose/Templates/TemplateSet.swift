@@ -75,7 +75,7 @@ public struct TemplateSet: Sendable {
                 var rest = line[...]
                 while let tag = rest.range(of: opener) {
                     rest = rest[tag.upperBound...]
-                    guard rest.drop(while: { $0 == " " }).hasPrefix("subscriber") else { continue }
+                    guard rest.drop(while: \.isWhitespace).hasPrefix("subscriber") else { continue }
                     throw NewsletterError(
                         "The email template puts a subscriber's value in the HTML unescaped (`\(line.trimmingCharacters(in: .whitespaces))`).",
                         at: SourceLocation(file: origin, line: number + 1),

@@ -47,18 +47,22 @@ enum HeaderEncoding {
 
     private static let atomSpecials = Set("()<>[]:;@\\,.\"".utf8)
 
-    /// Whether folding at spaces can keep `text`'s lines within 78 characters: no run without
-    /// a space is longer than a line leaves after the longest field name. A longer run (a
-    /// 1,000-character subject of one word) goes as encoded words, which fold between them;
-    /// left alone it made a line the relay refused (SMTP's limit is 998).
+    /// Whether folding at spaces can keep `text`'s lines near 78 characters: no run without a
+    /// space is longer than `longestRun`. A longer run (a 1,000-character subject of one word)
+    /// goes as encoded words of at most 75 characters, which fold between them; left alone it
+    /// made a line the relay refused (SMTP's limit is 998).
     private static func folds(_ text: String) -> Bool {
         var run = 0
         for byte in text.utf8 {
             run = byte == 0x20 ? 0 : run + 1
-            if run > 64 { return false }
+            if run > longestRun { return false }
         }
         return true
     }
+
+    /// What a line of 78 leaves after `Subject: ` or `List-Id: `, the longest names of the
+    /// fields that take phrases or unstructured text, less a margin for a quoted phrase's quotes.
+    private static let longestRun = 64
 
     /// Printable ASCII and spaces only, and no sequence that a decoder would read as an encoded word.
     private static func isPlain(_ text: String) -> Bool {

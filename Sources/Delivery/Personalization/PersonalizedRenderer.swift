@@ -106,9 +106,34 @@ final class PersonalizedRenderer {
         let probe = Recipient(email: email, name: name, attributes: fields, unsubscribeURL: unsubscribe)
         let rendered = composer.render(content, for: probe)
         try composer.validate(rendered, issue: content.issue.number)
+        try requireEscapedSubscriberValues(keys: keys)
         return CompiledShape(
             html: SlotTemplate(rendered.emailXHTML, keys: keys, nonce: nonce, escapesHTML: true),
             text: SlotTemplate(rendered.text, keys: keys, nonce: nonce, escapesHTML: false, rewrapLines: true))
+    }
+}
+
+extension PersonalizedRenderer {
+    /// A subscriber's own text never becomes markup in the HTML part: rendered once with a `<`
+    /// in each of their values, the email must show it escaped. (`TemplateSet` names the line of
+    /// the plain `{{{subscriber.…}}}`; this also catches sections, transforms and custom
+    /// delimiters, and a message that no validation saw can then never go out broken.)
+    fileprivate func requireEscapedSubscriberValues(keys: [String]) throws {
+        // Private-use characters around it, which no case transform changes and no item holds.
+        let probe = "\u{E000}<\u{E001}"
+        var fields: [String: String] = [:]
+        for key in keys where key.hasPrefix("subscriber.") {
+            fields[String(key.dropFirst("subscriber.".count))] = probe
+        }
+        guard !fields.isEmpty else { return }
+        let email = fields.removeValue(forKey: "email") ?? "probe@example.org"
+        let recipient = Recipient(
+            email: email, name: fields.removeValue(forKey: "name"), attributes: fields, unsubscribeURL: "")
+        guard composer.render(content, for: recipient).emailXHTML.contains(probe) else { return }
+        throw NewsletterError(
+            "The email template puts a subscriber's value in the HTML unescaped, so their own text would become markup.",
+            at: SourceLocation(file: composer.templates.origin(of: .email)),
+            hint: "Write subscriber values with two braces, such as {{subscriber.city}}: Mustache then escapes them.")
     }
 }
 

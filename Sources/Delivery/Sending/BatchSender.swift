@@ -41,6 +41,8 @@ public struct SendRunResult: Sendable {
     public var stopReason: SendControl.StopReason?
     public var elapsed: Double
     public var finished: Bool { status.remaining == 0 }
+    /// Finished without a single message accepted: the issue was not frozen as sent.
+    public var nobodyReceived: Bool { finished && (status.counts[.sent] ?? 0) == 0 }
 }
 
 /// Mails one issue to one list: starts N connections, each on its own thread, which connect
@@ -137,13 +139,9 @@ public final class BatchSender: Sendable {
                 try IssueFreezer.freeze(
                     prepared.issue, composer: prepared.composer, workspace: workspace, sentAt: completed,
                     audience: send.audience)
-            } else {
-                // Every message was refused (a header the relay would not take, say): the issue
-                // did not go out, and stays a draft to be mended.
-                reporter.note(
-                    "Nobody received issue \(prepared.issue.number): issue.md stays a draft. Fix the cause (see `newsletter status \(prepared.issue.number)`) and send again with --force."
-                )
             }
+            // Otherwise every message was refused (a header the relay would not take, say): the
+            // issue did not go out, and stays a draft to be mended (`SendRunResult.nobodyReceived`).
         }
         return SendRunResult(
             status: status, counts: control.snapshot, stopReason: control.reason,

@@ -6,6 +6,21 @@ internal import TOMLKit
 public enum ConfigLoader {
     public static let fileName = "newsletter.toml"
 
+    /// `\u0000` or `\U00000000` outside a comment, not itself escaped (`\\u0000` is a
+    /// backslash and text).
+    static func holdsNULEscape(_ line: Substring) -> Bool {
+        let code = line.prefix { $0 != "#" }
+        for escape in ["\\u0000", "\\U00000000"] {
+            var rest = code[...]
+            while let found = rest.range(of: escape) {
+                let backslashes = rest[..<found.lowerBound].reversed().prefix { $0 == "\\" }.count
+                if backslashes % 2 == 0 { return true }
+                rest = rest[found.upperBound...]
+            }
+        }
+        return false
+    }
+
     public static func load(from url: URL) throws -> NewsletterConfig {
         let text = try TextFile.read(url, displayPath: fileName)
         return try parse(text, root: url.deletingLastPathComponent())
@@ -16,7 +31,7 @@ public enum ConfigLoader {
         let file = RawConfigFile(text: text)
         // TOML lets a string hold a NUL (`\u0000`); TOMLKit cuts the string there, so the rest
         // of the value would be lost, and the checks for control characters with it.
-        if let line = file.lines.firstIndex(where: { $0.contains("\\u0000") || $0.contains("\\U00000000") }) {
+        if let line = file.lines.firstIndex(where: Self.holdsNULEscape) {
             throw NewsletterError(
                 "A NUL character (`\\u0000`) cannot be used in the configuration.",
                 at: SourceLocation(file: fileName, line: line + 1), hint: "Remove it.")
@@ -127,7 +142,7 @@ struct RawConfigFile {
         case is Int.Type: "a whole number"
         default:
             // Sections decode as tables (TOMLKit's `TOMLTable`); other types by their Swift name.
-            "\(type)".contains("Table") ? "a section, written [name] with its settings below" : "a \(type)"
+            type is TOMLTable.Type ? "a section, written [name] with its settings below" : "a \(type)"
         }
     }
 }

@@ -64,7 +64,9 @@ extension RawConfig.Sending {
                     Diagnostic(
                         "`\(key)` must be a count per period such as `50/s`, `3000/min` or `10000/h`, found `\(text)`.",
                         at: file.location(ofKey: key),
-                        hint: "The periods are s, min, h and day; the count is 1 to 1000000000."))
+                        hint:
+                            "The periods are s, min, h and day; the count is 1 to \(SendingSettings.Rate.maximumCount)."
+                    ))
                 return nil
             }
             return rate

@@ -155,20 +155,20 @@ enum ConfigValue {
         return trimmed
     }
 
-    /// A locale such as `en_GB` or `pt_BR` that the system knows: it names the months in dates
-    /// and goes in the documents' `lang` attribute.
+    /// A locale such as `en_GB`, `pt-BR` or `de` that the system knows (as `en_GB`, `pt_BR`,
+    /// `de`): it names the months in dates and goes in the documents' `lang` attribute.
     static func locale(_ value: String, in file: RawConfigFile) throws -> String {
-        let known = Set(Locale.availableIdentifiers)
-        guard
-            value.utf8.allSatisfy({ byte in byte == UInt8(ascii: "_") || (byte < 0x80 && isalnum(Int32(byte)) != 0) }),
-            known.contains(value)
+        let identifier = value.replacingOccurrences(of: "-", with: "_")
+        guard identifier.utf8.allSatisfy({ $0 == UInt8(ascii: "_") || ($0 < 0x80 && isalnum(Int32($0)) != 0) }),
+            Locale.availableIdentifiers.contains(identifier)
         else {
             throw NewsletterError(
-                "The setting `locale` must be a language and country the system knows, such as `en_GB` or `de_AT`; found `\(value)`.",
+                "The setting `locale` must be a locale the system knows, such as `en_GB`, `de_AT` or `de`; found `\(value)`.",
                 at: file.location(ofKey: "locale"),
-                hint: "Write the language in lower case, an underscore, and the country in capitals.")
+                hint:
+                    "Write the language in lower case, then an underscore and the country in capitals if you want one.")
         }
-        return value
+        return identifier
     }
 
     static func webURL(_ value: String, key: String, in file: RawConfigFile) throws -> URL {

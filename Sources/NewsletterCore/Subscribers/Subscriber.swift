@@ -24,9 +24,7 @@ public struct SubscriberColumns: Sendable, Equatable {
     /// Reads a header row; the column names are compared without case and surrounding spaces.
     public init(header: [String], file: String) throws {
         names = header.map { $0.trimmingCharacters(in: .whitespaces) }
-        if let bad = names.firstIndex(where: {
-            $0.unicodeScalars.contains { $0.properties.generalCategory == .control }
-        }) {
+        if let bad = names.firstIndex(where: { $0.contains(where: \.isControlCharacter) }) {
             // Most often a file whose lines end with a lone CR (old Mac files): its whole
             // content reads as one header row, and would be written back as column names.
             throw NewsletterError(

@@ -113,7 +113,9 @@ struct ListFile {
         for subscriber in subscribers {
             if subscriber.name != nil, !known.contains("name"), !new.contains("name") { new.append("name") }
             for attribute in subscriber.attributes.keys.sorted()
-            where !known.contains(attribute.lowercased()) && !new.contains(attribute) {
+            where !known.contains(attribute.lowercased())
+                && !new.contains(where: { $0.lowercased() == attribute.lowercased() })
+            {
                 new.append(attribute)
             }
         }

@@ -55,7 +55,9 @@ extension Subscriber {
             switch column.lowercased() {
             case "email": address.description
             case "name": name ?? ""
-            default: attributes[column] ?? ""
+            // Columns are named without regard to case (`City` fills `city`).
+            default:
+                attributes[column] ?? attributes.first { $0.key.lowercased() == column.lowercased() }?.value ?? ""
             }
         }
     }

@@ -77,6 +77,13 @@ struct SendCommand: ParsableCommand {
             try sender.run(control: control, reporter: ProgressDisplay(issue: number, list: listName))
         }
         Terminal.print(SendSummary.run(result, issue: number, list: listName))
+        if result.nobodyReceived {
+            throw NewsletterError(
+                "Nobody received issue \(number): issue.md stays a draft.",
+                hint:
+                    "`newsletter status \(number)` shows the relay's replies; fix the cause and send again with --force."
+            )
+        }
         switch result.stopReason {
         case .fatal(let problem)?:
             throw NewsletterError(

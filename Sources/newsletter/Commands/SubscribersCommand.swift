@@ -71,9 +71,16 @@ struct SubscribersCommand: ParsableCommand {
                 guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
                     throw ValidationError("`--set \(pair)`: write attributes as KEY=VALUE, such as city=Budapest.")
                 }
-                let key = String(pair[..<equals])
+                // A key becomes a column name, which the list compares trimmed and without case.
+                let key = pair[..<equals].trimmingCharacters(in: .whitespaces)
+                guard !key.isEmpty, !key.contains(where: \.isControlCharacter) else {
+                    throw ValidationError("`--set`: a key is a column name, without control characters.")
+                }
                 guard !["email", "name"].contains(key.lowercased()) else {
                     throw ValidationError("`--set \(key)=…`: the address is the argument, and the name is --name.")
+                }
+                guard !values.keys.contains(where: { $0.lowercased() == key.lowercased() }) else {
+                    throw ValidationError("`--set \(key)=…` is given twice.")
                 }
                 values[key] = String(pair[pair.index(after: equals)...])
             }
