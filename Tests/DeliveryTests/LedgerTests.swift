@@ -67,6 +67,16 @@ import Testing
         }
     }
 
+    @Test func aNewLedgerOpenedByManyAtOnceIsMadeOnce() async throws {
+        // Each created the tables; all but one failed with "table send already exists".
+        let path = folder.appending(path: "fresh.sqlite")
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<16 { group.addTask { _ = try DeliveryLedger(path: path) } }
+            try await group.waitForAll()
+        }
+        #expect(try DeliveryLedger(path: path).sends(issue: 1).isEmpty)
+    }
+
     @Test func freezesTheAudienceWithoutRepeats() throws {
         let ledger = try ledger()
         let record = try send(ledger, ["a@example.org", "b@example.org", "A@EXAMPLE.org"])

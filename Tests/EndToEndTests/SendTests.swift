@@ -300,7 +300,10 @@ import Testing
         #expect(status.contains("deferred 5") && status.contains("sending 0"))
     }
 
-    @Test func ctrlCStopsAfterTheMessagesInFlightAndTheSendResumes() throws {
+    /// SIGTERM (systemd, `timeout`, `docker stop`) as Ctrl-C: it once ended the process at once,
+    /// leaving a message per connection uncertain.
+    @Test(arguments: [SIGINT, SIGTERM])
+    func ctrlCOrTermStopsAfterTheMessagesInFlightAndTheSendResumes(_ signal: Int32) throws {
         let sample = try SampleWorkspace()
         try sample.generateList(40)
         let server = try SMTPTestServer()
@@ -308,7 +311,7 @@ import Testing
             "[sending]\nrate = \"5/s\"\nburst = 1\n[smtp]\nurl = \"\(server.url)\"\nconnections = 2")
         let process = try sample.start(["send", "3"])
         Thread.sleep(forTimeInterval: 1.5)
-        kill(process.processIdentifier, SIGINT)
+        kill(process.processIdentifier, signal)
         process.waitUntilExit()
         #expect(process.terminationStatus == 130)
         let stopped = try sample.run(["status", "3"]).stdout

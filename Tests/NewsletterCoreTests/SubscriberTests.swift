@@ -231,6 +231,44 @@ import Testing
         #expect(try suppression.load().entries.keys.sorted() == ["a@example.org"])
     }
 
+    @Test func concurrentListEditsLoseNothing() async throws {
+        // Each read the file, added its row and wrote it back: all but the last were lost.
+        let temp = try TemporaryWorkspace()
+        try temp.write("email,name\nremove@example.org,R\n", to: "subscribers/main.csv")
+        let editor = SubscriberListEditor(list: try SubscriberList(name: "main", workspace: temp.workspace))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<20 {
+                group.addTask {
+                    try editor.add(Subscriber(address: EmailAddress("new\(index)@example.org"), name: nil))
+                }
+            }
+            group.addTask { _ = try editor.remove(EmailAddress("remove@example.org")) }
+            try await group.waitForAll()
+        }
+        let addresses = try SubscriberList(name: "main", workspace: temp.workspace).load().subscribers.map(
+            \.address.description)
+        #expect(Set(addresses) == Set((0..<20).map { "new\($0)@example.org" }))
+    }
+
+    @Test func aSymlinkedSuppressionListStaysALink() throws {
+        let temp = try TemporaryWorkspace()
+        let shared = temp.root.appending(path: "shared/suppressed.csv")
+        try temp.write("email,reason,date\n", to: "shared/suppressed.csv")
+        try FileManager.default.createDirectory(
+            at: temp.root.appending(path: "subscribers"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(
+            at: temp.root.appending(path: "subscribers/suppressed.csv"), withDestinationURL: shared)
+        let suppression = SuppressionList(workspace: temp.workspace)
+        try suppression.add([
+            .init(
+                address: EmailAddress("q@example.org"), reason: .unsubscribed,
+                date: #require(CalendarDate(iso: "2026-11-29")))
+        ])
+        let link = try FileManager.default.destinationOfSymbolicLink(atPath: suppression.file.path)
+        #expect(link == shared.path)
+        #expect(try String(contentsOf: shared, encoding: .utf8).contains("q@example.org,unsubscribed"))
+    }
+
     @Test func concurrentWritersLoseNothing() async throws {
         let temp = try TemporaryWorkspace()
         let suppression = SuppressionList(workspace: temp.workspace)

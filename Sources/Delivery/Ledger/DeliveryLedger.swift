@@ -42,7 +42,9 @@ public final class DeliveryLedger: Sendable {
             configuration.busyMode = .timeout(10)
             database = try DatabaseQueue(path: path.path, configuration: configuration)
             try database.writeWithoutTransaction { try $0.execute(sql: "PRAGMA journal_mode = WAL") }
-            try Self.migrator.migrate(database)
+            // Under a lock: two processes opening a new ledger at once (two `status`, a `send`
+            // and a `serve`) would both create its tables, and one would fail.
+            try DurableFile.withLock(on: path) { try Self.migrator.migrate(database) }
         } catch {
             throw NewsletterError(
                 "The delivery ledger \(path.path) cannot be opened: \(error).",

@@ -136,9 +136,20 @@ public final class BatchSender: Sendable {
             try ledger.markCompleted(sendID: send.id, at: completed)
             status.send.completedAt = completed
             if (status.counts[.sent] ?? 0) > 0 {
-                try IssueFreezer.freeze(
-                    prepared.issue, composer: prepared.composer, workspace: workspace, sentAt: completed,
-                    audience: send.audience)
+                do {
+                    try IssueFreezer.freeze(
+                        prepared.issue, composer: prepared.composer, workspace: workspace, sentAt: completed,
+                        audience: send.audience)
+                } catch {
+                    // The send is complete: sending again (which only --force allows) would mail
+                    // everyone twice. What is missing is only the issue's record.
+                    let number = prepared.issue.number
+                    throw NewsletterError(
+                        "Issue \(number) went out to everyone, but it could not be marked sent: \(error)",
+                        hint:
+                            "Do not send it again. Once issues/\(IssueNumber.folderName(number)) is writable, run `newsletter issue freeze \(number) --sent \(ISO8601DateFormatter().string(from: completed)) --audience \(send.audience)`."
+                    )
+                }
             }
             // Otherwise every message was refused (a header the relay would not take, say): the
             // issue did not go out, and stays a draft to be mended (`SendRunResult.nobodyReceived`).

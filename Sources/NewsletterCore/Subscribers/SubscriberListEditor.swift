@@ -1,7 +1,9 @@
 public import Foundation
 
 /// Changes to a list file that keep every row they do not touch byte for byte, bad rows
-/// included: an editor's file loses nothing because a command ran on it.
+/// included: an editor's file loses nothing because a command ran on it. Each change reads and
+/// writes the file under the list's lock, so two at once (ten `add`s, an `import` and a
+/// `remove`) each keep the other's rows.
 public struct SubscriberListEditor: Sendable {
     public let list: SubscriberList
 
@@ -21,6 +23,10 @@ public struct SubscriberListEditor: Sendable {
     /// Returns the columns added to the list for the subscriber's attributes, as `importRows` does.
     @discardableResult
     public func add(_ subscriber: Subscriber) throws -> [String] {
+        try DurableFile.withLock(on: list.file) { try addLocked(subscriber) }
+    }
+
+    private func addLocked(_ subscriber: Subscriber) throws -> [String] {
         var file = try ListFile(list: list, creatingWith: ["email", "name"] + subscriber.attributes.keys.sorted())
         if let line = file.lines[subscriber.address.key] {
             throw NewsletterError(
@@ -35,15 +41,21 @@ public struct SubscriberListEditor: Sendable {
 
     /// Removes every row with this address; returns how many there were.
     public func remove(_ address: EmailAddress) throws -> Int {
-        var file = try ListFile(list: list, creatingWith: nil)
-        let removed = file.remove(key: address.key)
-        if removed > 0 { try file.save() }
-        return removed
+        try DurableFile.withLock(on: list.file) {
+            var file = try ListFile(list: list, creatingWith: nil)
+            let removed = file.remove(key: address.key)
+            if removed > 0 { try file.save() }
+            return removed
+        }
     }
 
     /// Adds the good rows of another CSV file whose addresses are not on the list yet. Its
     /// columns are matched by name; columns the list lacks are added to it.
     public func importRows(from url: URL, displayPath: String) throws -> ImportReport {
+        try DurableFile.withLock(on: list.file) { try importRowsLocked(from: url, displayPath: displayPath) }
+    }
+
+    private func importRowsLocked(from url: URL, displayPath: String) throws -> ImportReport {
         var rows = try SubscriberRows(url: url, displayPath: displayPath)
         var file = try ListFile(list: list, creatingWith: rows.columns.names)
         var report = ImportReport()

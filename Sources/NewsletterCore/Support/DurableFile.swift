@@ -5,8 +5,10 @@ public import Foundation
 /// place, and the folder flushed too. Updates hold an exclusive lock so that two processes (a
 /// send and the unsubscribe server) never lose each other's changes.
 public enum DurableFile {
-    /// Replaces `url` with `data`, durably and atomically.
-    public static func write(_ data: Data, to url: URL) throws {
+    /// Replaces `url` with `data`, durably and atomically; a symbolic link stays one, and the
+    /// file it points to is the one replaced (a shared suppression list, say).
+    public static func write(_ data: Data, to link: URL) throws {
+        let url = link.resolvingSymlinksInPath()
         let folder = url.deletingLastPathComponent()
         let temporary = folder.appending(path: ".\(url.lastPathComponent).\(UUID().uuidString).tmp")
         do {

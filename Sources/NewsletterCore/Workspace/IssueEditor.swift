@@ -26,6 +26,7 @@ public struct IssueEditor: Sendable {
             subject: try Self.checkedSubject(subject ?? "\(config.name), Issue n. \(number)"),
             date: date, preheader: preheader, status: .draft,
             intro: "\nWrite the introduction to issue \(number) here, in Markdown.\n", introLine: 7)
+        let folderExisted = FileManager.default.fileExists(atPath: folder.path)
         do {
             try FileManager.default.createDirectory(
                 at: folder.appending(path: "items"), withIntermediateDirectories: true)
@@ -34,7 +35,13 @@ public struct IssueEditor: Sendable {
                 "The folder \(workspace.displayPath(folder)) cannot be created: \(TextFile.describe(error)).",
                 hint: "Check the permissions of \(workspace.displayPath(workspace.issuesFolder)).")
         }
-        try TextFile.writeAtomically(header.fileText, to: folder.appending(path: "issue.md"))
+        do {
+            try TextFile.writeAtomically(header.fileText, to: folder.appending(path: "issue.md"))
+        } catch {
+            // A folder without its issue.md would stop every command that lists the issues.
+            if !folderExisted { try? FileManager.default.removeItem(at: folder) }
+            throw error
+        }
         return try workspace.loadIssue(number)
     }
 
