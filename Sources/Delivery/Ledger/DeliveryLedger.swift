@@ -41,10 +41,13 @@ public final class DeliveryLedger: Sendable {
             }
             configuration.busyMode = .timeout(10)
             database = try DatabaseQueue(path: path.path, configuration: configuration)
-            try database.writeWithoutTransaction { try $0.execute(sql: "PRAGMA journal_mode = WAL") }
             // Under a lock: two processes opening a new ledger at once (two `status`, a `send`
-            // and a `serve`) would both create its tables, and one would fail.
-            try DurableFile.withLock(on: path) { try Self.migrator.migrate(database) }
+            // and a `serve`) would both create its tables, or both switch it to WAL, and one
+            // would fail ("table send already exists", "database is locked").
+            try DurableFile.withLock(on: path) {
+                try database.writeWithoutTransaction { try $0.execute(sql: "PRAGMA journal_mode = WAL") }
+                try Self.migrator.migrate(database)
+            }
         } catch {
             throw NewsletterError(
                 "The delivery ledger \(path.path) cannot be opened: \(error).",
