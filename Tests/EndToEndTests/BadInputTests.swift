@@ -119,6 +119,18 @@ import Testing
         #expect(inboxAfter == inboxBefore, "nothing is moved when the input is bad")
     }
 
+    @Test func anInboxItemNestedBeyondReasonIsFoundByCheck() throws {
+        // It was "readable" until collected into an issue.
+        let sample = try SampleWorkspace()
+        try sample.write(
+            "---\ntitle: Deep\ndate: 2026-11-01\n---\n" + String(repeating: "> ", count: 100) + "x\n",
+            to: "issues/inbox/deep.md")
+        let result = try sample.run("check")
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("error: issues/inbox/deep.md:5: The Markdown here nests more than 64"))
+        #expect(!result.stdout.contains("all readable"))
+    }
+
     @Test func whatAFileHoldsIsPrintedHarmlessly() throws {
         let sample = try SampleWorkspace()
         // An escape sequence would clear the screen and retitle the terminal; a megabyte-long

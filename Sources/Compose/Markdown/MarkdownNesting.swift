@@ -1,12 +1,12 @@
 internal import CCmarkGFM
 import Foundation
-import NewsletterCore
+public import NewsletterCore
 
 /// How deep an issue's Markdown nests (quotes in lists in quotes…). cmark-gfm parses any depth,
 /// but what comes after it does not: the plain-text renderer recurses once per level, and
 /// libxml2 stops at 256 elements. Text nested deeper than anyone writes is refused with its
 /// file and line, before anything is rendered.
-enum MarkdownNesting {
+public enum MarkdownNesting {
     /// Lists and quotes, one inside the other.
     static let limit = 64
     /// Elements of any kind, one inside the other (emphasis in links in emphasis…).
@@ -14,11 +14,22 @@ enum MarkdownNesting {
 
     /// Every intro and item body of `issue` nested deeper than `limit`, reported together.
     static func check(_ issue: Issue) throws {
-        var problems = DiagnosticCollector()
         let issueFile = "issues/\(IssueNumber.folderName(issue.number))/issue.md"
-        for (text, file, firstLine) in [(issue.header.intro, issueFile, issue.header.introLine)]
-            + issue.items.map({ ($0.body, $0.displayPath, $0.bodyLine) })
-        {
+        try check([(issue.header.intro, issueFile, issue.header.introLine)] + texts(of: issue.items))
+    }
+
+    /// The same for items not yet in an issue (the inbox), so that `check` finds them there.
+    public static func check(_ items: [NewsItem]) throws {
+        try check(texts(of: items))
+    }
+
+    private static func texts(of items: [NewsItem]) -> [(text: String, file: String, firstLine: Int)] {
+        items.map { ($0.body, $0.displayPath, $0.bodyLine) }
+    }
+
+    private static func check(_ texts: [(text: String, file: String, firstLine: Int)]) throws {
+        var problems = DiagnosticCollector()
+        for (text, file, firstLine) in texts {
             guard let line = firstTooDeep(in: text) else { continue }
             problems.record(
                 Diagnostic(

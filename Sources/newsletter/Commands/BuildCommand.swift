@@ -61,7 +61,9 @@ struct CheckCommand: ParsableCommand {
                     "Issue \(number): \(build.issue.items.count) items; the email and the web page are valid.")
             }
         }
-        if self.numbers.isEmpty, let inbox = problems.attempt({ try workspace.inboxItems() }) {
+        if self.numbers.isEmpty, let inbox = problems.attempt({ try workspace.inboxItems() }),
+            problems.attempt({ try MarkdownNesting.check(inbox) }) != nil
+        {
             Terminal.print("Inbox: \(inbox.count) item\(inbox.count == 1 ? "" : "s"), all readable.")
         }
         try problems.throwIfAny()
