@@ -213,6 +213,11 @@ import Testing
             .isEmpty)
         let text = try String(contentsOf: temp.root.appending(path: "subscribers/main.csv"), encoding: .utf8)
         #expect(text == "email,name,country\nold@example.org,Old,\nnew@example.org,,NO\nnext@example.org,,SE\n")
+        // A column name the list could not read back is refused, and the file left as it was.
+        expectDiagnostics {
+            try editor.add(Subscriber(address: EmailAddress("bad@example.org"), name: nil, attributes: ["a\rb": "x"]))
+        }
+        #expect(try String(contentsOf: temp.root.appending(path: "subscribers/main.csv"), encoding: .utf8) == text)
     }
 }
 

@@ -160,6 +160,9 @@ struct ListFile {
     }
 
     func save() throws {
+        // The header is read back by every command: one that would not load (a column named
+        // twice, a control character in a name) is never written.
+        _ = try SubscriberColumns(header: header, file: list.displayPath)
         var data = Data((CSVWriter.line(header).dropLast() + headerLineEnding).utf8)
         for record in records { data.append(record.raw) }
         try DurableFile.write(data, to: list.file)
