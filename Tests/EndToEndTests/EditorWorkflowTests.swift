@@ -12,6 +12,25 @@ import Testing
         try Golden.expectMatches(show.stdout, "issue-show-3.stdout")
     }
 
+    @Test func theListKeepsItsColumnsInLinePastIssue999() throws {
+        let sample = try SampleWorkspace()
+        try sample.write(
+            "---\nsubject: \"Issue one thousand\"\ndate: 2030-01-01\nstatus: draft\n---\n", to: "issues/1000/issue.md")
+        let list = try sample.run("issue", "list")
+        #expect(list.status == 0, "\(list.stderr)")
+        let rows = list.stdout.split(separator: "\n", omittingEmptySubsequences: false).prefix { !$0.isEmpty }
+        #expect(rows.count == 5)
+        #expect(rows.last?.hasPrefix("1000  2030-01-01  draft ") == true, "\(list.stdout)")
+        // The header's "Date" and every row's date start in the same column.
+        let dateColumns = Set(
+            rows.enumerated().map { index, row in
+                row.firstRange(of: index == 0 ? "Date" : "20").map {
+                    row.distance(from: row.startIndex, to: $0.lowerBound)
+                }
+            })
+        #expect(dateColumns.count == 1 && !dateColumns.contains(nil), "\(list.stdout)")
+    }
+
     @Test func newCollectBuildFromAFreshWorkspace() throws {
         let folder = FileManager.default.temporaryDirectory.appending(path: "fresh-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -25,6 +25,10 @@ import Testing
         #expect(page.headers.lowercased().contains("cache-control: no-store"))
         #expect(page.body.contains("agnes.banfi@example.org") && page.body.contains("<form method=\"post\">"))
         #expect(try sample.read("subscribers/suppressed.csv") == before, "a GET never changes anything")
+        let headOnly = try server.head(path)
+        #expect(headOnly.status == 200 && headOnly.body.isEmpty, "\(headOnly.headers)")
+        #expect(headOnly.headers.lowercased().contains("cache-control: no-store"))
+        #expect(try sample.read("subscribers/suppressed.csv") == before, "nor does a HEAD")
 
         let withoutBody = try server.post(path, body: nil)
         #expect(withoutBody.status == 400)
@@ -115,6 +119,12 @@ import Testing
         #expect(page.status == 200 && page.body.contains("speed, sleep and safer school routes"))
         let feed = try server.get("feed.xml")
         #expect(feed.status == 200 && feed.body.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\">"))
+        // What a link checker asks: the GET's status and headers, no body.
+        let feedHead = try server.head("feed.xml")
+        #expect(feedHead.status == 200 && feedHead.body.isEmpty)
+        #expect(
+            feedHead.headers.lowercased().contains("content-length: \(feed.body.utf8.count)"), "\(feedHead.headers)")
+        #expect(try server.head("issues/999/").status == 404)
     }
 }
 
@@ -125,6 +135,9 @@ import Testing
         let index = try server.get("")
         #expect(index.status == 200)
         #expect(index.body.contains("jose.pena@example.net"))
+        let indexHead = try server.head("")
+        #expect(indexHead.status == 200 && indexHead.body.isEmpty)
+        #expect(indexHead.headers.lowercased().contains("content-type: text/html"), "\(indexHead.headers)")
         #expect(index.body.contains("Nominations open for the 2026 Safer Roads Awards"))
         #expect(index.body.contains("the email is valid XHTML 1.0 Transitional"))
         let email = try server.get("email")

@@ -47,17 +47,22 @@ public struct Workspace: Sendable {
         try folderNames(in: issuesFolder).compactMap(IssueNumber.parse(folderName:)).sorted()
     }
 
+    /// Throws, naming the issues there are, when issue `number` has no folder with an `issue.md`.
+    public func requireIssue(_ number: Int) throws {
+        let headerFile = issueFolder(number).appending(path: "issue.md")
+        guard !FileManager.default.fileExists(atPath: headerFile.path) else { return }
+        let known = (try? issueNumbers()) ?? []
+        let choice =
+            known.isEmpty
+            ? "There are no issues yet; create one with `newsletter issue new`."
+            : "The issues are \(known.map(String.init).joined(separator: ", ")); `newsletter issue list` shows them."
+        throw NewsletterError("There is no issue \(number) (no \(displayPath(headerFile))).", hint: choice)
+    }
+
     public func loadIssue(_ number: Int) throws -> Issue {
+        try requireIssue(number)
         let folder = issueFolder(number)
         let headerFile = folder.appending(path: "issue.md")
-        guard FileManager.default.fileExists(atPath: headerFile.path) else {
-            let known = (try? issueNumbers()) ?? []
-            let choice =
-                known.isEmpty
-                ? "There are no issues yet; create one with `newsletter issue new`."
-                : "The issues are \(known.map(String.init).joined(separator: ", ")); `newsletter issue list` shows them."
-            throw NewsletterError("There is no issue \(number) (no \(displayPath(headerFile))).", hint: choice)
-        }
         var problems = DiagnosticCollector()
         let header = problems.attempt {
             try IssueHeader(

@@ -45,20 +45,20 @@ struct PreviewRoutes: Sendable {
     }
 
     func add(to router: Router<BasicRequestContext>) {
-        router.get("/") { _, _ in HTTPPages.response(index()) }
-        router.get("email") { _, _ in
+        router.getAndHead("/") { _, _ in HTTPPages.response(index()) }
+        router.getAndHead("email") { _, _ in
             view { HTTPPages.response($0.message.html) }
         }
-        router.get("text") { _, _ in
+        router.getAndHead("text") { _, _ in
             view { HTTPPages.response($0.message.text, contentType: "text/plain; charset=utf-8") }
         }
-        router.get("web") { _, _ in
+        router.getAndHead("web") { _, _ in
             view { HTTPPages.response($0.prepared.webPage) }
         }
-        router.get("headers") { _, _ in
+        router.getAndHead("headers") { _, _ in
             view { HTTPPages.response($0.message.headers, contentType: "text/plain; charset=utf-8") }
         }
-        router.get("message.eml") { _, _ in
+        router.getAndHead("message.eml") { _, _ in
             view { rendered in
                 var headers: HTTPFields = [.contentType: "message/rfc822"]
                 headers[.contentDisposition] = "attachment; filename=\"issue-\(IssueNumber.folderName(number)).eml\""

@@ -25,7 +25,7 @@ struct UnsubscribeRoutes: Sendable {
     static let noStore: HTTPFields = [.cacheControl: "no-store"]
 
     func add(to router: Router<BasicRequestContext>) {
-        router.get("unsubscribe/:token") { _, context in
+        router.getAndHead("unsubscribe/:token") { _, context in
             guard let token = verified(context.parameters.get("token")) else { return invalid() }
             let body = """
                 <h1>Unsubscribe from \(HTTPPages.escape(newsletterName))?</h1>

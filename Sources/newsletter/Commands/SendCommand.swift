@@ -116,6 +116,8 @@ struct StatusCommand: ParsableCommand {
         let ledger = try DeliveryLedger(workspace: workspace)
         let sends = try ledger.sends(issue: number).filter { list == nil || $0.list == list }
         guard !sends.isEmpty else {
+            // A number with no issue is a typing mistake, not an issue waiting to be sent.
+            try workspace.requireIssue(number)
             Terminal.print("Issue \(number) has not been sent\(list.map { " to the list `\($0)`" } ?? "").")
             return
         }

@@ -4,10 +4,12 @@ import NewsletterCore
 enum IssueTable {
     static func render(_ issues: [Issue]) -> String {
         guard !issues.isEmpty else { return "No issues yet. Start one with `newsletter issue new`." }
-        var lines = ["No.  Date        Status  Items  Subject"]
+        // The number column grows past issue 999 rather than pushing the rest out of line.
+        let numberWidth = max(3, issues.map { String($0.number).count }.max() ?? 0)
+        var lines = [pad("No.", numberWidth) + "  Date        Status  Items  Subject"]
         for issue in issues {
             lines.append(
-                pad(String(issue.number), 3, right: true) + "  " + issue.header.date.description + "  "
+                pad(String(issue.number), numberWidth, right: true) + "  " + issue.header.date.description + "  "
                     + pad(issue.header.status.rawValue, 6) + "  " + pad(String(issue.items.count), 5, right: true)
                     + "  "
                     + issue.header.subject)

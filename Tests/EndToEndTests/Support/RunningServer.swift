@@ -50,6 +50,8 @@ final class RunningServer {
 
     func get(_ path: String) throws -> Reply { try request(path, extra: []) }
 
+    func head(_ path: String) throws -> Reply { try request(path, extra: ["--head"]) }
+
     func post(_ path: String, body: String?) throws -> Reply {
         var extra = ["-X", "POST", "-H", "Content-Type: application/x-www-form-urlencoded"]
         if let body { extra += ["--data-binary", body] }
