@@ -36,7 +36,7 @@ public struct IssueComposer: Sendable {
     /// Renders `issue` for `recipient` (by default the placeholders that sending fills in) and
     /// validates all three documents; every problem is reported, each with its line.
     public func compose(_ issue: Issue, for recipient: Recipient = .placeholder) throws -> RenderedIssue {
-        try MarkdownNesting.check(issue)
+        try MarkdownNesting.check(issue, allowRawHTML: config.compose.allowRawHTML)
         let rendered = render(IssueContent(issue: issue, config: config), for: recipient)
         try validate(rendered, issue: issue.number)
         return rendered

@@ -62,7 +62,13 @@ public struct FeedImport: Sendable {
                 report.olderThanSince += 1
                 continue
             }
-            let text = itemText(entry, title: title, day: date.day, source: sourceID)
+            guard let text = itemText(entry, title: title, day: date.day, source: sourceID) else {
+                report.refused.append(
+                    Diagnostic(
+                        "The entry \(name) is skipped: its HTML nests elements more than 256 deep, and the HTML parser stops there, so most of its text would be lost.",
+                        at: location, hint: "Copy its text into an item by hand."))
+                continue
+            }
             let file = workspace.inboxFolder.appending(path: uniqueName(title: title, day: date.day, taken: &names))
             do {
                 _ = try NewsItem(parsing: text, file: file, displayPath: workspace.displayPath(file))
@@ -94,13 +100,18 @@ public struct FeedImport: Sendable {
         return sources
     }
 
-    private func itemText(_ entry: FeedEntry, title: String, day: CalendarDate, source: String) -> String {
+    /// The item's file, or `nil` when the entry's body cannot be read whole.
+    private func itemText(_ entry: FeedEntry, title: String, day: CalendarDate, source: String) -> String? {
         var lines = ["---", "title: \(YAMLText.quoted(title))", "date: \(day)"]
         if let summary = entry.summary, !summary.isEmpty { lines.append("summary: \(YAMLText.quoted(summary))") }
         if let link = entry.link, URLCheck.isAbsoluteWebURL(link) { lines.append("link: \(YAMLText.quoted(link))") }
         lines.append("source: \(YAMLText.quoted(source))")
         lines.append("---")
-        let body = entry.bodyHTML.map(MarkdownWriter.markdown(fromHTML:)) ?? ""
+        var body = ""
+        if let html = entry.bodyHTML {
+            guard let markdown = MarkdownWriter.markdown(fromHTML: html) else { return nil }
+            body = markdown
+        }
         return lines.joined(separator: "\n") + "\n" + body + (body.isEmpty ? "" : "\n")
     }
 

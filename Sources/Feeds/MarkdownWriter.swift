@@ -7,8 +7,11 @@ import Foundation
 /// covers what news bodies use: paragraphs, headings, lists, quotes, links, images, emphasis,
 /// code, line breaks and simple tables; anything else becomes its text.
 enum MarkdownWriter {
-    static func markdown(fromHTML html: String) -> String {
+    /// `nil` when libxml2 could not read the whole of `html` (see `HTMLFragment.isComplete`):
+    /// the rest of the body would be lost without a word.
+    static func markdown(fromHTML html: String) -> String? {
         let fragment = HTMLFragment(html: html).sanitized(shiftingHeadings: false)
+        guard fragment.isComplete else { return nil }
         guard let container = fragment.container else { return "" }
         let blocks = withExtendedLifetime(fragment) { Self.blocks(of: container) }
         return blocks.joined(separator: "\n\n")

@@ -134,6 +134,35 @@ import Testing
         #expect(!result.stdout.contains("all readable"))
     }
 
+    @Test func rawHTMLNestedBeyondWhatTheParserReadsIsRefusedNotCut() throws {
+        // Allowed raw HTML is not Markdown nesting: libxml2 stopped inside it and the email lost the rest.
+        let sample = try SampleWorkspace()
+        let config = try sample.read("newsletter.toml")
+        try sample.write(
+            config.replacingOccurrences(of: "allow_raw_html = false", with: "allow_raw_html = true"),
+            to: "newsletter.toml")
+        let deep = String(repeating: "<div>", count: 300) + "Words" + String(repeating: "</div>", count: 300)
+        try sample.write("---\ntitle: Deep\ndate: 2026-11-01\n---\n" + deep + "\n", to: "issues/inbox/deep.md")
+        let check = try sample.run("check")
+        #expect(check.status == 1)
+        #expect(
+            check.stderr.contains(
+                "error: issues/inbox/deep.md:5: The HTML in this text nests elements more than 256 deep"))
+        try sample.write("---\ntitle: Deep\ndate: 2026-11-01\n---\n" + deep + "\n", to: "issues/003/items/09-deep.md")
+        let build = try sample.run("build", "3")
+        #expect(build.status == 1)
+        #expect(
+            build.stderr.contains("error: issues/003/items/09-deep.md:5: The HTML in this text nests"),
+            "\(build.stderr)")
+        // Within the limit it is read whole.
+        let shallow = String(repeating: "<div>", count: 100) + "Words" + String(repeating: "</div>", count: 100)
+        try sample.write(
+            "---\ntitle: Deep\ndate: 2026-11-01\n---\n" + shallow + "\n", to: "issues/003/items/09-deep.md")
+        try FileManager.default.removeItem(at: sample.root.appending(path: "issues/inbox/deep.md"))
+        let fine = try sample.run("build", "3")
+        #expect(fine.status == 0, "\(fine.stderr)")
+    }
+
     @Test func whatAFileHoldsIsPrintedHarmlessly() throws {
         let sample = try SampleWorkspace()
         // An escape sequence would clear the screen and retitle the terminal; a megabyte-long

@@ -124,4 +124,32 @@ final class HTTPTestServer {
         #expect(office.contains("source: \"\(feed)#Office closed between the holidays\""))
         #expect(try sample.run(["news", "import", feed]).stdout.contains("added 0, skipped 2 (2 already imported)"))
     }
+
+    @Test func anEntryTooDeeplyNestedToReadIsRefusedAndTheOthersImported() throws {
+        let sample = try SampleWorkspace()
+        func entry(_ title: String, _ html: String) -> String {
+            "<item><title>\(title)</title><guid>\(title)</guid><pubDate>Mon, 30 Nov 2026 08:00:00 GMT</pubDate>"
+                + "<description>\(html.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;"))</description></item>"
+        }
+        let deep = String(repeating: "<div>", count: 5000) + "Lost words" + String(repeating: "</div>", count: 5000)
+        try sample.write(
+            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>News</title>"
+                + entry("Deep", deep) + entry("Plain", "<p>Kept words</p>") + "</channel></rss>",
+            to: "deep.xml")
+        let before = try FileManager.default.contentsOfDirectory(
+            atPath: sample.root.appending(path: "issues/inbox").path)
+        let result = try sample.run(["news", "import", sample.root.appending(path: "deep.xml").path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("added 1"), "\(result.stdout)")
+        #expect(
+            result.stderr.contains(
+                "deep.xml:1: The entry “Deep” is skipped: its HTML nests elements more than 256 deep"),
+            "\(result.stderr)")
+        let added = try FileManager.default.contentsOfDirectory(
+            atPath: sample.root.appending(path: "issues/inbox").path
+        )
+        .filter { !before.contains($0) }
+        #expect(added == ["2026-11-30-plain.md"])
+        #expect(try sample.read("issues/inbox/2026-11-30-plain.md").contains("Kept words"))
+    }
 }

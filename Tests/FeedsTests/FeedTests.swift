@@ -74,6 +74,16 @@ import Testing
                 """)
     }
 
+    @Test func aBodyNestedBeyondWhatTheParserReadsIsNotWrittenHalf() {
+        func nested(_ depth: Int) -> String {
+            String(repeating: "<div>", count: depth) + "<p>The end of the story.</p>"
+                + String(repeating: "</div>", count: depth)
+        }
+        #expect(MarkdownWriter.markdown(fromHTML: nested(200)) == "The end of the story.")
+        #expect(MarkdownWriter.markdown(fromHTML: nested(300)) == nil)
+        #expect(MarkdownWriter.markdown(fromHTML: nested(100_000)) == nil)
+    }
+
     @Test func dropsWhatIsDangerous() {
         let markdown = MarkdownWriter.markdown(
             fromHTML: """

@@ -8,6 +8,9 @@ package final class HTMLFragment {
     private let document: htmlDocPtr?
     /// The element that holds the fragment's nodes.
     package let container: xmlNodePtr?
+    /// Whether libxml2 read the whole fragment. It stops, keeping only what came before, at an
+    /// error it cannot go past: elements nested more than 256 deep.
+    package let isComplete: Bool
 
     private static let containerID = "newsletter-fragment"
 
@@ -16,7 +19,14 @@ package final class HTMLFragment {
         let wrapped =
             "<html><head><meta charset=\"utf-8\"></head><body><div id=\"\(Self.containerID)\">\(html)</div></body></html>"
         let options = Int32(HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_NONET.rawValue)
-        document = wrapped.withCString { htmlReadMemory($0, Int32(strlen($0)), nil, "UTF-8", options) }
+        guard let context = htmlNewParserCtxt() else {
+            (document, container, isComplete) = (nil, nil, false)
+            return
+        }
+        defer { htmlFreeParserCtxt(context) }
+        document = wrapped.withCString { htmlCtxtReadMemory(context, $0, Int32(strlen($0)), nil, "UTF-8", options) }
+        // Ordinary tag soup is repaired and read on; only an error that stops the parser leaves this set.
+        isComplete = document != nil && context.pointee.disableSAX == 0
         container = Self.findContainer(in: document.flatMap { xmlDocGetRootElement($0) })
     }
 

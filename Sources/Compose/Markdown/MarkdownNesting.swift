@@ -13,29 +13,39 @@ public enum MarkdownNesting {
     static let elementLimit = 200
 
     /// Every intro and item body of `issue` nested deeper than `limit`, reported together.
-    static func check(_ issue: Issue) throws {
+    /// `allowRawHTML` (`compose.allow_raw_html`): raw HTML is checked too, as libxml2 will read it.
+    static func check(_ issue: Issue, allowRawHTML: Bool) throws {
         let issueFile = "issues/\(IssueNumber.folderName(issue.number))/issue.md"
-        try check([(issue.header.intro, issueFile, issue.header.introLine)] + texts(of: issue.items))
+        try check(
+            [(issue.header.intro, issueFile, issue.header.introLine)] + texts(of: issue.items),
+            allowRawHTML: allowRawHTML)
     }
 
     /// The same for items not yet in an issue (the inbox), so that `check` finds them there.
-    public static func check(_ items: [NewsItem]) throws {
-        try check(texts(of: items))
+    public static func check(_ items: [NewsItem], allowRawHTML: Bool) throws {
+        try check(texts(of: items), allowRawHTML: allowRawHTML)
     }
 
     private static func texts(of items: [NewsItem]) -> [(text: String, file: String, firstLine: Int)] {
         items.map { ($0.body, $0.displayPath, $0.bodyLine) }
     }
 
-    private static func check(_ texts: [(text: String, file: String, firstLine: Int)]) throws {
+    private static func check(_ texts: [(text: String, file: String, firstLine: Int)], allowRawHTML: Bool) throws {
         var problems = DiagnosticCollector()
         for (text, file, firstLine) in texts {
-            guard let line = firstTooDeep(in: text) else { continue }
-            problems.record(
-                Diagnostic(
-                    "The Markdown here nests more than \(limit) lists or quotes (or \(elementLimit) elements) one inside the other; no reader can follow that.",
-                    at: SourceLocation(file: file, line: firstLine + line - 1),
-                    hint: "Flatten the lists and quotes."))
+            if let line = firstTooDeep(in: text) {
+                problems.record(
+                    Diagnostic(
+                        "The Markdown here nests more than \(limit) lists or quotes (or \(elementLimit) elements) one inside the other; no reader can follow that.",
+                        at: SourceLocation(file: file, line: firstLine + line - 1),
+                        hint: "Flatten the lists and quotes."))
+            } else if allowRawHTML, !HTMLFragment(html: MarkdownDocument(text, allowRawHTML: true).html()).isComplete {
+                // Raw HTML is not counted above; the HTML parser would stop inside it and drop the rest.
+                problems.record(
+                    Diagnostic(
+                        "The HTML in this text nests elements more than 256 deep; the HTML parser stops there, so the rest would be lost.",
+                        at: SourceLocation(file: file, line: firstLine), hint: "Flatten the HTML."))
+            }
         }
         try problems.throwIfAny()
     }

@@ -62,7 +62,9 @@ struct CheckCommand: ParsableCommand {
             }
         }
         if self.numbers.isEmpty, let inbox = problems.attempt({ try workspace.inboxItems() }),
-            problems.attempt({ try MarkdownNesting.check(inbox) }) != nil
+            problems.attempt({
+                try MarkdownNesting.check(inbox, allowRawHTML: composer?.config.compose.allowRawHTML ?? false)
+            }) != nil
         {
             Terminal.print("Inbox: \(inbox.count) item\(inbox.count == 1 ? "" : "s"), all readable.")
         }
