@@ -36,8 +36,12 @@ import Testing
         // A second later the outcome goes to the ledger, and the batch is topped up behind r1, r2.
         let second = try #require(mail(batch.take(now: 101.5)))
         #expect(second.address == "r1@example.org")
+        // The claimed ones are pending in the ledger (a claim is not written to it); the journal
+        // lists them, and a status taken during the send shows them as sending.
         let status = try ledger.status(of: record)
-        #expect(status.counts[.sent] == 1 && status.counts[.sending] == 3 && status.counts[.pending] == 2)
+        #expect(status.counts[.sent] == 1 && status.counts[.sending] == nil && status.counts[.pending] == 5)
+        let during = try ledger.statusWhileSending(of: record)
+        #expect(during.counts[.sent] == 1 && during.counts[.sending] == 3 && during.counts[.pending] == 2)
         let journal = try BatchJournal.read(ledger.journalFolder.appending(path: "\(record.id)-0.journal"))
         #expect(journal.epoch == 2 && journal.claimed.count == 3 && journal.outcomes.isEmpty)
         #expect(journal.claimed.first == second.id)
@@ -104,5 +108,50 @@ import Testing
             Issue.record("everyone has an outcome: the second connection should be finished")
             return
         }
+    }
+
+    @Test func recipientsPutBackAreClaimedAgainButNeverAnotherConnectionsClaimedOnes() throws {
+        // A claim is not written to the ledger: behind the cursor, the second connection's claimed
+        // recipients are as pending there as the ones the first connection gave back.
+        let ledger = try DeliveryLedger(path: folder.appending(path: "state.sqlite"))
+        let record = try ledger.createSend(issue: 1, list: "main", now: Date(timeIntervalSince1970: 0)) { insert in
+            for index in 0..<6 {
+                try insert(Subscriber(address: try EmailAddress("r\(index)@example.org"), name: nil, attributes: [:]))
+            }
+        }
+        let queue = try LedgerQueue(ledger: ledger, sendID: record.id, policy: policy)
+        let first = ConnectionBatch(
+            queue: queue, folder: ledger.journalFolder, sendID: record.id, slot: 0, size: 3, epoch: 0)
+        let second = ConnectionBatch(
+            queue: queue, folder: ledger.journalFolder, sendID: record.id, slot: 1, size: 3, epoch: 0)
+        let r0 = try #require(mail(first.take(now: 100)))
+        let r3 = try #require(mail(second.take(now: 100)))
+        #expect(r0.address == "r0@example.org" && r3.address == "r3@example.org")
+        try first.record(r0, .sent(reply: "250 ok", messageID: "<a@x>"), at: 100)
+        _ = try #require(mail(first.take(now: 100)))
+        first.putBack()  // stopped before mailing r1: r1 and r2 go back
+        try first.finish(now: 101)
+
+        // A third connection finds nothing ahead of the cursor, and only what was given back behind it.
+        let third = ConnectionBatch(
+            queue: queue, folder: ledger.journalFolder, sendID: record.id, slot: 2, size: 3, epoch: 0)
+        var again: [String] = []
+        while case .mail(let recipient) = try third.take(now: 102) {
+            again.append(recipient.address)
+            try third.record(recipient, .sent(reply: "250 ok", messageID: "<\(recipient.id)@x>"), at: 102)
+        }
+        #expect(again == ["r1@example.org", "r2@example.org"])
+        // The second connection mails its own, once.
+        try second.record(r3, .sent(reply: "250 ok", messageID: "<d@x>"), at: 102)
+        var own: [String] = [r3.address]
+        while case .mail(let recipient) = try second.take(now: 103) {
+            own.append(recipient.address)
+            try second.record(recipient, .sent(reply: "250 ok", messageID: "<\(recipient.id)@x>"), at: 103)
+        }
+        try second.finish(now: 104)
+        try third.finish(now: 104)
+        #expect(own == ["r3@example.org", "r4@example.org", "r5@example.org"])
+        let status = try ledger.status(of: record)
+        #expect(status.counts[.sent] == 6 && status.remaining == 0)
     }
 }

@@ -122,6 +122,24 @@ public struct SendStatus: Sendable {
 }
 
 extension DeliveryLedger {
+    /// `status(of:)` while the send runs: the recipients its connections have claimed and not yet
+    /// folded (their current batches, from their journals) count as "sending". The ledger still
+    /// has most of them as pending: a claim is not written to it (see `LedgerWriter`).
+    public func statusWhileSending(of send: SendRecord) throws -> SendStatus {
+        var status = try status(of: send)
+        // A journal being written may end in a torn line, which `read` leaves out; one that cannot
+        // be read at all counts nothing: this is only a view.
+        let files = (try? BatchJournal.files(in: journalFolder, sendID: send.id)) ?? []
+        let claimed = files.reduce(0) { $0 + ((try? BatchJournal.read($1.url).claimed.count) ?? 0) }
+        // Claimed retries are "sending" in the ledger already.
+        let pendingClaimed = min(max(0, claimed - (status.counts[.sending] ?? 0)), status.counts[.pending] ?? 0)
+        if pendingClaimed > 0 {
+            status.counts[.sending, default: 0] += pendingClaimed
+            status.counts[.pending, default: 0] -= pendingClaimed
+        }
+        return status
+    }
+
     /// How many recipients of a send still wait for an outcome: `status(of:).remaining`
     /// without the lists.
     public func remaining(sendID: Int64) throws -> Int {

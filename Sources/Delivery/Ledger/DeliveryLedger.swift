@@ -5,11 +5,12 @@ public import NewsletterCore
 /// The state of every send, in SQLite (through GRDB) in the workspace's `.newsletter/` folder.
 ///
 /// A send freezes its audience (the list, less suppressed and repeated addresses) when it
-/// starts. Each recipient then moves pending → sending → sent, deferred (retried with
-/// exponential backoff) or failed. "sending" means claimed by a connection, a batch at a time,
-/// *before* any of the batch goes to the relay; each outcome is written to the connection's
-/// `BatchJournal` before its next message, and the journal is folded into the ledger when the
-/// batch is done. When a run dies, the next one (`recover`) takes the journals in: the first
+/// starts. Each recipient then moves pending → sent, deferred (retried with exponential
+/// backoff) or failed. A connection claims a batch at a time and lists it in its `BatchJournal`
+/// *before* any of the batch goes to the relay; the claim is not written to the recipients'
+/// rows (the running send's `ClaimCursor` keeps them from being claimed twice), except a
+/// retry's, which becomes "sending". Each outcome is written to the journal before the next
+/// message, and the journal is folded into the ledger when the batch is done. When a run dies, the next one (`recover`) takes the journals in: the first
 /// recipient of a batch without an outcome may have been in flight, so it is retried and
 /// reported as uncertain (it may have arrived): at most one per connection.
 public final class DeliveryLedger: Sendable {

@@ -25,6 +25,7 @@ final class LedgerWriter {
     private let markNotAttempted: SQLiteStatement
     private let claimDue: SQLiteStatement
     private let claimPending: SQLiteStatement
+    private let claimPutBackRow: SQLiteStatement
     private let nextDue: SQLiteStatement
     private let anyInFlight: SQLiteStatement
     private let bounds: SQLiteStatement
@@ -52,8 +53,12 @@ final class LedgerWriter {
             FROM (VALUES \(rows)) AS v WHERE recipient.id = v.column1
             """)
         markUncertain = try connection.prepare("UPDATE recipient SET uncertain = 1 WHERE id = ?")
+        // A recipient claimed from the pending ones gets its attempt counted here (see `claimPending`).
         markDeferred = try connection.prepare(
-            "UPDATE recipient SET state = 'deferred', reply_code = ?, reply = ?, next_attempt_at = ? WHERE id = ?")
+            """
+            UPDATE recipient SET state = 'deferred', reply_code = ?, reply = ?, next_attempt_at = ?, attempts = ?,
+                first_attempt_at = ? WHERE id = ?
+            """)
         markFailed = try connection.prepare(
             "UPDATE recipient SET state = 'failed', reply_code = ?, reply = ? WHERE id = ?")
         markSuppressed = try connection.prepare("UPDATE recipient SET state = 'suppressed' WHERE id = ?")
@@ -64,10 +69,19 @@ final class LedgerWriter {
             """
         markNotAttempted = try connection.prepare("\(putBack) WHERE id = ?")
         putBackUnsent = try connection.prepare("\(putBack) WHERE send_id = ? AND state = 'sending'")
+        // Every expression reads the row as it was: a pending recipient's attempt is counted now.
         markInFlight = try connection.prepare(
-            "UPDATE recipient SET state = 'deferred', uncertain = 1, next_attempt_at = 0 WHERE id = ?")
+            """
+            UPDATE recipient SET attempts = attempts + (state = 'pending'), first_attempt_at = COALESCE(first_attempt_at, ?2),
+                state = 'deferred', uncertain = 1, next_attempt_at = 0 WHERE id = ?1
+            """)
+        // A claimed recipient without an outcome in the ledger: a retry ("sending"), or one claimed
+        // from the pending ones (still "pending"), with its attempts as the claim counted them.
         claimedRecipient = try connection.prepare(
-            "SELECT attempts, first_attempt_at FROM recipient WHERE id = ? AND send_id = ? AND state = 'sending'")
+            """
+            SELECT attempts + (state = 'pending'), first_attempt_at FROM recipient
+            WHERE id = ? AND send_id = ? AND state IN ('pending', 'sending')
+            """)
         noteFolded = try connection.prepare(
             """
             INSERT INTO journal_fold (send_id, slot, epoch) VALUES (?, ?, ?)
@@ -80,20 +94,26 @@ final class LedgerWriter {
             UPDATE recipient SET state = 'sending', attempts = attempts + 1, claimed_at = ?1,
             first_attempt_at = COALESCE(first_attempt_at, ?1)
             """
-        let claimed = "RETURNING id, email, name, attributes, attempts, first_attempt_at"
+        let columns = "id, email, name, attributes"
+        let claimed = "RETURNING \(columns), attempts, first_attempt_at"
+        // A retry is marked "sending" as it is claimed: another claim must not take it again.
         claimDue = try connection.prepare(
             """
             \(claim) WHERE id = (SELECT id FROM recipient WHERE send_id = ?2 AND state = 'deferred'
                 AND next_attempt_at <= ?1 ORDER BY next_attempt_at, id LIMIT 1) \(claimed)
             """)
-        // Up to ?4 pending recipients after ?3, in one statement. NOT INDEXED: through the table's
-        // rowid order, from the cursor (see `ClaimCursor`). RETURNING gives the rows in no set
-        // order: `claimPendingAfter` sorts them.
+        // Up to ?4 pending recipients after ?3, in id order. NOT INDEXED: through the table's rowid
+        // order, from the cursor (see `ClaimCursor`). Read, not written: the cursor keeps them from
+        // being claimed twice, the connection's journal lists them before any of them is mailed,
+        // and their outcome is the only write to their row (which halves what a message costs the
+        // ledger). The attempt is counted as the outcome is recorded.
+        let pendingClaimed = "SELECT \(columns), attempts + 1, COALESCE(first_attempt_at, ?1) FROM recipient"
         claimPending = try connection.prepare(
             """
-            \(claim) WHERE id IN (SELECT id FROM recipient NOT INDEXED WHERE id > ?3 AND send_id = ?2
-                AND state = 'pending' ORDER BY id LIMIT ?4) \(claimed)
+            \(pendingClaimed) NOT INDEXED WHERE id > ?3 AND send_id = ?2 AND state = 'pending' ORDER BY id LIMIT ?4
             """)
+        claimPutBackRow = try connection.prepare(
+            "\(pendingClaimed) WHERE id = ?3 AND send_id = ?2 AND state = 'pending'")
         nextDue = try connection.prepare(
             "SELECT MIN(next_attempt_at) FROM recipient WHERE send_id = ? AND state = 'deferred'")
         // Just before the send's first recipient, and its last one (once a run, through the
@@ -136,6 +156,8 @@ final class LedgerWriter {
             var next: [NextStep] = []
             for fold in folds {
                 var sent: [(id: Int64, reply: String, messageID: String, at: Double)] = []
+                // Recipients with an outcome are no longer out with a connection.
+                cursor.outstanding = max(0, cursor.outstanding - fold.outcomes.count)
                 for (recipient, outcome) in fold.outcomes {
                     if case .sent(let reply, let messageID) = outcome.result {
                         sent.append((recipient.id, reply, messageID, outcome.at))
@@ -182,13 +204,13 @@ final class LedgerWriter {
                 var done = Set<Int64>()
                 for outcome in contents.outcomes {
                     done.insert(outcome.id)
-                    guard let recipient = try stillSending(outcome.id, sendID: sendID) else { continue }
+                    guard let recipient = try stillSending(outcome.id, sendID: sendID, at: outcome.at) else { continue }
                     try record(outcome.result, for: recipient, policy: policy, now: outcome.at, cursor: &cursor)
                 }
                 if let first = contents.claimed.first(where: { !done.contains($0) }),
-                    try stillSending(first, sendID: sendID) != nil
+                    try stillSending(first, sendID: sendID, at: 0) != nil
                 {
-                    try markInFlight.run(.integer(first))
+                    try markInFlight.run(.integer(first), .real(Date().timeIntervalSince1970))
                     uncertain += 1
                 }
                 try noteFolded.run(.integer(sendID), slot, .integer(contents.epoch))
@@ -203,12 +225,13 @@ final class LedgerWriter {
         }
     }
 
-    /// The recipient as it was claimed, if it is still "sending".
-    private func stillSending(_ id: Int64, sendID: Int64) throws -> ClaimedRecipient? {
+    /// The recipient as it was claimed, if its outcome is not in the ledger yet; `at`: when it
+    /// was first tried, if the ledger does not say.
+    private func stillSending(_ id: Int64, sendID: Int64, at: Double) throws -> ClaimedRecipient? {
         try claimedRecipient.first(.integer(id), .integer(sendID)) { row in
             ClaimedRecipient(
                 id: id, address: "", name: nil, attributesText: "", attempts: Int(row.integer(0)),
-                firstAttemptAt: row.isNull(1) ? 0 : row.real(1))
+                firstAttemptAt: row.isNull(1) ? at : row.real(1))
         }
     }
 
@@ -225,10 +248,12 @@ final class LedgerWriter {
         while claimed.count < count, let putBack = try claimPutBack(sendID: sendID, now: now, cursor: &cursor) {
             claimed.append(putBack)
         }
+        cursor.outstanding += claimed.count
         guard claimed.isEmpty else { return .send(claimed) }
         if cursor.retriesDue.isFinite { return .wait(until: cursor.retriesDue) }
         // Only at the end of a send: others still in flight may yet be deferred.
-        let inFlight = try anyInFlight.first(.integer(sendID)) { $0.integer(0) != 0 } ?? false
+        let inFlight =
+            try cursor.outstanding > 0 || (anyInFlight.first(.integer(sendID)) { $0.integer(0) != 0 } ?? false)
         return inFlight ? .wait(until: now + 0.05) : .finished
     }
 
@@ -264,12 +289,18 @@ final class LedgerWriter {
         return claimed
     }
 
-    /// The first recipient put back behind the cursor, if any is left.
+    /// The first recipient put back behind the cursor that is still pending, if any. By id: behind
+    /// the cursor, other connections' claimed recipients are pending too.
     private func claimPutBack(sendID: Int64, now: Double, cursor: inout ClaimCursor) throws -> ClaimedRecipient? {
-        guard let putBack = cursor.putBack else { return nil }
-        let claimed = try claimPendingAfter(putBack - 1, count: 1, sendID: sendID, now: now).first
-        cursor.putBack = claimed.map { $0.id + 1 }
-        return claimed
+        while let id = cursor.putBack.min() {
+            cursor.putBack.remove(id)
+            if let claimed = try claimPutBackRow.first(
+                .real(now), .integer(sendID), .integer(id), read: Self.recipient(now: now))
+            {
+                return claimed
+            }
+        }
+        return nil
     }
 
     /// Up to `count` pending recipients with ids above `position`, in id order.
@@ -277,8 +308,7 @@ final class LedgerWriter {
         -> [ClaimedRecipient]
     {
         try claimPending.all(
-            .real(now), .integer(sendID), .integer(position), .integer(Int64(count)), read: Self.recipient(now: now)
-        ).sorted { $0.id < $1.id }
+            .real(now), .integer(sendID), .integer(position), .integer(Int64(count)), read: Self.recipient(now: now))
     }
 
     private static func recipient(now: Double) -> (SQLiteStatement.Row) -> ClaimedRecipient {
@@ -336,7 +366,9 @@ final class LedgerWriter {
                 try markFailed.run(.integer(Int64(code)), .text(summary), id)
             } else {
                 let delay = policy.retryAfter * pow(2, Double(recipient.attempts - 1))
-                try markDeferred.run(.integer(Int64(code)), .text(reply), .real(now + delay), id)
+                try markDeferred.run(
+                    .integer(Int64(code)), .text(reply), .real(now + delay), .integer(Int64(recipient.attempts)),
+                    .real(recipient.firstAttemptAt), id)
                 cursor.retriesDue = min(cursor.retriesDue, now + delay)
             }
         case .failed(let code, let reply):
@@ -344,12 +376,13 @@ final class LedgerWriter {
         case .suppressed:
             try markSuppressed.run(id)
         case .notAttempted:
-            // Back to pending, or deferred and due at once when it had been tried before.
-            try markNotAttempted.run(id)
             if recipient.attempts > 1 {
+                // A retry: deferred again, and due at once.
+                try markNotAttempted.run(id)
                 cursor.retriesDue = 0
             } else {
-                cursor.putBack = min(cursor.putBack ?? recipient.id, recipient.id)
+                // Claimed from the pending ones, so still pending in the ledger: claimable again.
+                cursor.putBack.insert(recipient.id)
             }
         }
     }
@@ -366,9 +399,12 @@ final class LedgerWriter {
 struct ClaimCursor {
     /// `nil` until the first claim sets it just before the send's first recipient.
     var position: Int64?
-    /// The lowest recipient put back in the queue behind the cursor (a message never attempted
-    /// because the send stopped first), if any.
-    var putBack: Int64?
+    /// Recipients put back in the queue behind the cursor (messages never attempted because the
+    /// send stopped first).
+    var putBack: Set<Int64> = []
+    /// Recipients claimed and not yet folded with an outcome, across the connections: a claim
+    /// that finds nothing left waits for them, since they may yet be deferred.
+    var outstanding = 0
     /// No deferred recipient is due before this time; 0 until the ledger has been asked.
     var retriesDue: Double = 0
     /// The send's last recipient, looked up with `position` by the first claim.

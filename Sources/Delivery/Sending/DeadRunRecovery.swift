@@ -5,6 +5,11 @@ public import NewsletterCore
 /// uncertain, are those the next run starts from. Only while no send runs in the workspace;
 /// during a send the ledger is shown as it is, up to a batch or a second behind the connections.
 public enum DeadRunRecovery {
+    /// Whether a send is running in `workspace` now (another process holds its lock).
+    public static func sendIsRunning(in workspace: Workspace) -> Bool {
+        ProcessLock.isHeld(file: workspace.stateFolder.appending(path: ProcessLock.sendLockName))
+    }
+
     /// Returns a note for the editor when a send is running, or when the journals could not be
     /// taken in (the status is then the ledger as it is; the next send takes them in, or says
     /// why it cannot).

@@ -124,8 +124,12 @@ struct StatusCommand: ParsableCommand {
         if let note = DeadRunRecovery.recoverIfIdle(sends, ledger: ledger, workspace: workspace) {
             Terminal.error(note)
         }
+        let running = DeadRunRecovery.sendIsRunning(in: workspace)
         for send in sends {
-            Terminal.print(SendSummary.status(try ledger.status(of: send)))
+            let status =
+                running && send.completedAt == nil
+                ? try ledger.statusWhileSending(of: send) : try ledger.status(of: send)
+            Terminal.print(SendSummary.status(status))
         }
     }
 }
