@@ -153,5 +153,13 @@ import Testing
         #expect(own == ["r3@example.org", "r4@example.org", "r5@example.org"])
         let status = try ledger.status(of: record)
         #expect(status.counts[.sent] == 6 && status.remaining == 0)
+
+        // What the run's own counts prove is what the ledger says; anything else asks the ledger.
+        let counted = BatchSender.statusFromThisRun(record, resumed: false, counts: .init(sent: 6))
+        #expect(counted?.counts == status.counts && counted?.remaining == 0)
+        #expect(BatchSender.statusFromThisRun(record, resumed: true, counts: .init(sent: 6)) == nil)
+        #expect(BatchSender.statusFromThisRun(record, resumed: false, counts: .init(sent: 5)) == nil)
+        #expect(BatchSender.statusFromThisRun(record, resumed: false, counts: .init(sent: 6, deferred: 1)) == nil)
+        #expect(BatchSender.statusFromThisRun(record, resumed: false, counts: .init(sent: 5, failed: 1)) == nil)
     }
 }

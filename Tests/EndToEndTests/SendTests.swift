@@ -27,6 +27,10 @@ import Testing
         #expect(!result.stdout.contains("s3cret") && !result.stderr.contains("s3cret"))
 
         let expected = try sample.activeAddresses()
+        // The closing counts (from the run's own outcomes) are what `status` reads from the ledger.
+        let counts = "pending 0 · sending 0 · sent \(expected.count) · deferred 0 · failed 0 · suppressed 0"
+        #expect(result.stdout.contains(counts), "\(result.stdout)")
+        #expect(try sample.run(["status", "3"]).stdout.contains(counts))
         let messages = try server.messages()
         #expect(messages.count == expected.count)
         #expect(Set(messages.compactMap(\.to)) == Set(expected))
