@@ -162,4 +162,55 @@ import Testing
         #expect(BatchSender.statusFromThisRun(record, resumed: false, counts: .init(sent: 6, deferred: 1)) == nil)
         #expect(BatchSender.statusFromThisRun(record, resumed: false, counts: .init(sent: 5, failed: 1)) == nil)
     }
+
+    @Test func aLongListIsMailedFromItsFirstRowsWhileTheRestIsFrozen() throws {
+        let ledger = try DeliveryLedger(path: folder.appending(path: "state.sqlite"))
+        var list = try (0..<10).map {
+            Subscriber(address: try EmailAddress("r\($0)@example.org"), name: nil, attributes: [:])
+        }
+        list.insert(list[1], at: 5)  // a repeated address is dropped from the rest too
+        var taken = 0
+        let record = try ledger.startSend(issue: 1, list: "main", now: Date(), firstRows: 3) {
+            defer { taken += 1 }
+            return taken < list.count ? list[taken] : nil
+        }
+        #expect(taken == 3)
+        let rest = list.dropFirst(3)
+        #expect(!record.frozen)
+        #expect(try ledger.latestSend(issue: 1, list: "main")?.frozen == false)
+        let queue = try LedgerQueue(ledger: ledger, sendID: record.id, policy: policy, audienceComplete: false)
+        let batch = ConnectionBatch(
+            queue: queue, folder: ledger.journalFolder, sendID: record.id, slot: 0, size: 2, epoch: 0)
+        var mailed: [String] = []
+        func mailWhatThereIs() throws -> ConnectionBatch.Step {
+            while true {
+                let step = try batch.take(now: 100)
+                guard case .mail(let recipient) = step else { return step }
+                mailed.append(recipient.address)
+                try batch.record(recipient, .sent(reply: "250 ok", messageID: "<\(recipient.id)@x>"), at: 100)
+            }
+        }
+        // The first three are mailed; then the connection waits for more, it is not finished.
+        guard case .wait = try mailWhatThereIs() else {
+            Issue.record("the connection should wait for the rest of the audience")
+            return
+        }
+        #expect(mailed == ["r0@example.org", "r1@example.org", "r2@example.org"])
+        try queue.freeze(Array(rest.prefix(4)))
+        guard case .wait = try mailWhatThereIs() else {
+            Issue.record("the connection should still wait")
+            return
+        }
+        try queue.freeze(Array(rest.dropFirst(4)))
+        #expect(try queue.completeFreeze() == 10)
+        guard case .finished = try mailWhatThereIs() else {
+            Issue.record("everyone has an outcome: the connection should be finished")
+            return
+        }
+        try batch.finish(now: 101)
+        #expect(mailed == (0..<10).map { "r\($0)@example.org" })
+        let sent = try #require(try ledger.latestSend(issue: 1, list: "main"))
+        #expect(sent.frozen && sent.audience == 10)
+        #expect(try ledger.status(of: sent).counts[.sent] == 10)
+    }
 }

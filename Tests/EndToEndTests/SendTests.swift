@@ -1,6 +1,8 @@
-import Delivery
 import Foundation
+import NewsletterCore
 import Testing
+
+@testable import Delivery
 
 /// Sends to a real SMTP server (aiosmtpd) on loopback, and reads what it received with
 /// Python's email package.
@@ -160,15 +162,17 @@ import Testing
     }
 
     @Test func killedAtRandomMomentsItFinishesWithNobodySkipped() throws {
-        // 200 at 30/s take longer than the four runs below are given, so every run is cut short.
-        try killThenFinish(listSize: 200, rate: "30/s", kills: 4, after: 0.3...0.9)
+        // A run mails at most its burst (20 at once) and 20/s for under a second (a loaded
+        // machine's sleeps overshoot), so every run is cut short well before the 200 are done.
+        try killThenFinish(listSize: 200, rate: "20/s", kills: 4, after: 0.3...0.9)
     }
 
     @Test func killedAtFullSpeedInTheMiddleOfBatchesItFinishesWithNobodySkipped() throws {
-        // Batches of 40 per connection, each done in about 0.4 s at 400/s: at every kill each
-        // connection has outcomes that are only in its journal. 400/s also keeps every run short
-        // of the whole list on any machine.
-        try killThenFinish(listSize: 1280, rate: "400/s", kills: 3, after: 0.5...1.0)
+        // Batches of 50 per connection, each done in about a second at 200/s: at every kill each
+        // connection has outcomes that are only in its journal. A run mails at most its burst
+        // (200 at once) and 200/s for about a second, so the three runs cannot mail all 1,600
+        // however fast the machine.
+        try killThenFinish(listSize: 1600, rate: "200/s", kills: 3, after: 0.5...1.0)
     }
 
     /// The sample workspace with `listSize` generated subscribers, sending to a plain SMTP
@@ -208,6 +212,59 @@ import Testing
             duplicates.isSubset(of: uncertain), "duplicates \(duplicates) are all reported as uncertain \(uncertain)")
         #expect(uncertain.count <= kills * 4, "at most one per connection per kill")
         #expect(status.contains("sent \(listSize)"))
+    }
+
+    @Test func aListLongerThanTheFirstFrozenRowsIsMailedWholeOnceEach() throws {
+        // The first 2,048 are frozen before the first message, the rest while they are mailed.
+        let listSize = BatchSender.firstFrozen + 100
+        let (sample, server) = try sampleSendingToAServer(listSize: listSize, connections: 4)
+        try sample.write(
+            try sample.read("subscribers/main.csv") + "READER7@example.org,Again,City 0\n", to: "subscribers/main.csv")
+        let result = try sample.run(["send", "3", "--rate", "100000/s"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(
+            result.stderr.contains(
+                "subscribers/main.csv: \(listSize) to mail; 0 suppressed, 1 repeated and 0 bad rows skipped."))
+        #expect(result.stderr.contains("Sending issue 3 to main: \(listSize) recipients."))
+        let delivered = try server.messages().compactMap(\.to)
+        #expect(delivered.count == listSize)
+        #expect(Set(delivered) == Set((0..<listSize).map { "reader\($0)@example.org" }))
+        let status = try sample.run(["status", "3"]).stdout
+        #expect(status.contains("\(listSize) recipients") && status.contains("sent \(listSize) ·"), "\(status)")
+    }
+
+    @Test func aSendStoppedBeforeItsAudienceWasAllInFreezesTheRestFirst() throws {
+        let (sample, server) = try sampleSendingToAServer(listSize: 300, connections: 2)
+        // What a run stopped while the rest of a long list was going in leaves: the send, its
+        // first 100 recipients (40 already mailed), and no more.
+        let ledger = try DeliveryLedger(workspace: Workspace(root: sample.root))
+        var index = 0
+        let send = try ledger.startSend(issue: 3, list: "main", now: Date(), firstRows: 100) {
+            defer { index += 1 }
+            return Subscriber(
+                address: try EmailAddress("reader\(index)@example.org"), name: "Reader \(index)", attributes: [:])
+        }
+        #expect(!send.frozen)
+        let queue = try LedgerQueue(
+            ledger: ledger, sendID: send.id, policy: RetryPolicy(maxAttempts: 3, retryAfter: 1, maxAge: 60))
+        let batch = ConnectionBatch(
+            queue: queue, folder: ledger.journalFolder, sendID: send.id, slot: 0, size: 40, epoch: 0)
+        for _ in 0..<40 {
+            guard case .mail(let recipient) = try batch.take(now: 100) else { break }
+            try batch.record(recipient, .sent(reply: "250 ok", messageID: "<\(recipient.id)@x>"), at: 100)
+        }
+        try batch.finish(now: 100)
+        let unfinished = try sample.run(["status", "3"]).stdout
+        #expect(unfinished.contains("the audience is not all in the ledger yet"), "\(unfinished)")
+
+        let result = try sample.run(["send", "3", "--rate", "100000/s"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("subscribers/main.csv: 300 to mail"), "\(result.stderr)")
+        #expect(result.stderr.contains("Resuming the send of issue 3 to main: 260 of 300 still to go."))
+        let delivered = try server.messages().compactMap(\.to)
+        #expect(delivered.count == 260)
+        #expect(Set(delivered) == Set((40..<300).map { "reader\($0)@example.org" }), "the first 40 were mailed already")
+        #expect(try sample.run(["status", "3"]).stdout.contains("300 recipients"))
     }
 
     @Test func statusDuringASendSaysSoAndShowsTheClaimedRecipients() throws {

@@ -129,6 +129,11 @@ public final class DeliveryLedger: Sendable {
                     CREATE INDEX recipient_sending ON recipient (send_id) WHERE state = 'sending';
                     """)
         }
+        migrator.registerMigration("v4") { database in
+            // From v4 on, a long list is frozen as it is mailed (see `startSend`): 0 until the
+            // whole audience is in. Earlier sends were frozen whole as they started.
+            try database.execute(sql: "ALTER TABLE send ADD COLUMN frozen INTEGER NOT NULL DEFAULT 1")
+        }
         return migrator
     }
 }
@@ -141,7 +146,12 @@ public struct SendRecord: Sendable, Equatable {
     public var generation: Int
     public var startedAt: Date
     public var completedAt: Date?
+    /// How many recipients the audience holds, once it is frozen whole.
     public var audience: Int
+    /// Whether the whole audience is in the ledger. A long list is frozen as its first
+    /// recipients are mailed; a run that stopped before the rest was in leaves this false, and
+    /// the next run freezes the rest first.
+    public var frozen = true
 }
 
 public enum RecipientState: String, Sendable, CaseIterable {
@@ -176,27 +186,81 @@ extension DeliveryLedger {
         issue: Int, list: String, now: Date, audience: (_ insert: (Subscriber) throws -> Void) throws -> Void
     ) throws -> SendRecord {
         try database.write { database in
-            let generation =
-                try Int.fetchOne(
-                    database, sql: "SELECT COALESCE(MAX(generation), 0) + 1 FROM send WHERE issue = ? AND list = ?",
-                    arguments: [issue, list]) ?? 1
-            try database.execute(
-                sql: "INSERT INTO send (issue, list, generation, started_at) VALUES (?, ?, ?, ?)",
-                arguments: [issue, list, generation, now.timeIntervalSince1970])
-            let sendID = database.lastInsertedRowID
-            guard let connection = database.sqliteConnection else {
-                preconditionFailure("GRDB runs a transaction without its connection")
-            }
-            let freezer = try AudienceFreezer(connection: SQLiteConnection(borrowing: connection), sendID: sendID)
+            var send = try Self.insertSend(issue: issue, list: list, now: now, in: database)
+            let freezer = try AudienceFreezer(connection: Self.connection(of: database), sendID: send.id)
             try audience { try freezer.insert($0) }
-            let count =
-                try Int.fetchOne(database, sql: "SELECT COUNT(*) FROM recipient WHERE send_id = ?", arguments: [sendID])
-                ?? 0
-            try database.execute(sql: "UPDATE send SET audience = ? WHERE id = ?", arguments: [count, sendID])
-            return SendRecord(
-                id: sendID, issue: issue, list: list, generation: generation, startedAt: now, completedAt: nil,
-                audience: count)
+            send.audience = try Self.markFrozen(sendID: send.id, in: database)
+            return send
         }
+    }
+
+    /// Starts a send with the first `limit` subscribers `next` yields (repeated addresses
+    /// dropped), in one transaction. Frozen when `next` ran out within them; otherwise the rest
+    /// goes in through `LedgerQueue.freeze` while these are mailed (`frozen` false until then).
+    func startSend(issue: Int, list: String, now: Date, firstRows limit: Int, next: () throws -> Subscriber?)
+        throws -> SendRecord
+    {
+        try database.write { database in
+            var send = try Self.insertSend(issue: issue, list: list, now: now, in: database)
+            let freezer = try AudienceFreezer(connection: Self.connection(of: database), sendID: send.id)
+            var taken = 0
+            while taken < limit, let subscriber = try next() {
+                try freezer.insert(subscriber)
+                taken += 1
+            }
+            if taken < limit {
+                send.audience = try Self.markFrozen(sendID: send.id, in: database)
+            } else {
+                try database.execute(sql: "UPDATE send SET frozen = 0 WHERE id = ?", arguments: [send.id])
+                send.frozen = false
+            }
+            return send
+        }
+    }
+
+    /// Freezes the rest of an audience that a run stopped freezing: every subscriber `audience`
+    /// yields that is not in it yet. One transaction.
+    func completeFreeze(of send: SendRecord, audience: (_ insert: (Subscriber) throws -> Void) throws -> Void)
+        throws -> SendRecord
+    {
+        try database.write { database in
+            var send = send
+            let freezer = try AudienceFreezer(connection: Self.connection(of: database), sendID: send.id)
+            try audience { try freezer.insert($0) }
+            send.audience = try Self.markFrozen(sendID: send.id, in: database)
+            send.frozen = true
+            return send
+        }
+    }
+
+    private static func insertSend(issue: Int, list: String, now: Date, in database: Database) throws -> SendRecord {
+        let generation =
+            try Int.fetchOne(
+                database, sql: "SELECT COALESCE(MAX(generation), 0) + 1 FROM send WHERE issue = ? AND list = ?",
+                arguments: [issue, list]) ?? 1
+        try database.execute(
+            sql: "INSERT INTO send (issue, list, generation, started_at) VALUES (?, ?, ?, ?)",
+            arguments: [issue, list, generation, now.timeIntervalSince1970])
+        return SendRecord(
+            id: database.lastInsertedRowID, issue: issue, list: list, generation: generation, startedAt: now,
+            completedAt: nil, audience: 0)
+    }
+
+    /// Counts the audience and notes the send frozen; returns the count.
+    static func markFrozen(sendID: Int64, in database: Database) throws -> Int {
+        let count =
+            try Int.fetchOne(database, sql: "SELECT COUNT(*) FROM recipient WHERE send_id = ?", arguments: [sendID])
+            ?? 0
+        try database.execute(
+            sql: "UPDATE send SET audience = ?, frozen = 1 WHERE id = ?", arguments: [count, sendID])
+        return count
+    }
+
+    private static func connection(of database: Database) -> SQLiteConnection {
+        guard let connection = database.sqliteConnection else {
+            preconditionFailure("GRDB runs a transaction without its connection")
+        }
+        return SQLiteConnection(borrowing: connection)
     }
 
     /// What a run that died left of a send, taken into the ledger before anything else
@@ -253,5 +317,6 @@ extension SendRecord {
         startedAt = Date(timeIntervalSince1970: row["started_at"])
         completedAt = (row["completed_at"] as Double?).map(Date.init(timeIntervalSince1970:))
         audience = row["audience"]
+        frozen = row["frozen"]
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import NewsletterCore
 
 /// The send loop's writes to the ledger: how a connection's messages ended and which
 /// recipients it mails next, a transaction per batch (or per group of batches, see
@@ -36,6 +37,10 @@ final class LedgerWriter {
     private let putBackUnsent: SQLiteStatement
     private let lastEpoch: SQLiteStatement
     private let foldedEpoch: SQLiteStatement
+    private let countAudience: SQLiteStatement
+    private let noteFrozen: SQLiteStatement
+    /// Made when a long list's rest is first frozen through this connection.
+    private var freezer: (sendID: Int64, freezer: AudienceFreezer)?
 
     init(path: URL) throws {
         connection = try SQLiteConnection(path: path.path)
@@ -122,6 +127,8 @@ final class LedgerWriter {
         bounds = try connection.prepare(
             "SELECT COALESCE(MIN(id) - 1, 0), COALESCE(MAX(id), 0) FROM recipient WHERE send_id = ?")
         lastID = try connection.prepare("SELECT COALESCE(MAX(id), 0) FROM recipient")
+        countAudience = try connection.prepare("SELECT COUNT(*) FROM recipient WHERE send_id = ?")
+        noteFrozen = try connection.prepare("UPDATE send SET audience = ?, frozen = 1 WHERE id = ?")
         anyInFlight = try connection.prepare(
             "SELECT EXISTS (SELECT 1 FROM recipient WHERE send_id = ? AND state = 'sending')")
     }
@@ -177,6 +184,37 @@ final class LedgerWriter {
         } catch {
             try? rollback.run()
             cursor = saved
+            throw error
+        }
+    }
+
+    /// Adds `subscribers` to the audience of a send whose first recipients are being mailed
+    /// (repeated addresses dropped), in one transaction; returns the table's last row id.
+    func freeze(_ subscribers: [Subscriber], sendID: Int64) throws -> Int64 {
+        if freezer?.sendID != sendID { freezer = (sendID, try AudienceFreezer(connection: connection, sendID: sendID)) }
+        guard let freezer = freezer?.freezer else { preconditionFailure("the freezer was just made") }
+        try begin.run()
+        do {
+            for subscriber in subscribers { try freezer.insert(subscriber) }
+            let last = try lastID.first { $0.integer(0) } ?? 0
+            try commit.run()
+            return last
+        } catch {
+            try? rollback.run()
+            throw error
+        }
+    }
+
+    /// Notes the send's audience whole (`SendRecord.frozen`); returns how many it holds.
+    func completeFreeze(sendID: Int64) throws -> Int {
+        try begin.run()
+        do {
+            let count = try countAudience.first(.integer(sendID)) { Int($0.integer(0)) } ?? 0
+            try noteFrozen.run(.integer(Int64(count)), .integer(sendID))
+            try commit.run()
+            return count
+        } catch {
+            try? rollback.run()
             throw error
         }
     }
@@ -250,6 +288,8 @@ final class LedgerWriter {
         }
         cursor.outstanding += claimed.count
         guard claimed.isEmpty else { return .send(claimed) }
+        // More of the audience is on its way into the ledger.
+        if !cursor.audienceComplete { return .wait(until: min(cursor.retriesDue, now + 0.05)) }
         if cursor.retriesDue.isFinite { return .wait(until: cursor.retriesDue) }
         // Only at the end of a send: others still in flight may yet be deferred.
         let inFlight =
@@ -281,7 +321,9 @@ final class LedgerWriter {
         }
         let position = cursor.position ?? 0
         let sharers = Int64(max(1, cursor.sharedBy))
-        let share = cursor.end.map { Int(clamping: ($0 - position + sharers - 1) / sharers) } ?? count
+        // While the audience is still being frozen, the end is not in sight.
+        let end = cursor.audienceComplete ? cursor.end : nil
+        let share = end.map { Int(clamping: ($0 - position + sharers - 1) / sharers) } ?? count
         let wanted = max(1, min(count, share))
         let claimed = try claimPendingAfter(position, count: wanted, sendID: sendID, now: now)
         cursor.position =
@@ -405,6 +447,9 @@ struct ClaimCursor {
     /// Recipients claimed and not yet folded with an outcome, across the connections: a claim
     /// that finds nothing left waits for them, since they may yet be deferred.
     var outstanding = 0
+    /// Whether the send's whole audience is in the ledger; until it is, a claim that finds
+    /// nothing waits for more (`LedgerQueue.freeze`).
+    var audienceComplete = true
     /// No deferred recipient is due before this time; 0 until the ledger has been asked.
     var retriesDue: Double = 0
     /// The send's last recipient, looked up with `position` by the first claim.

@@ -1,4 +1,5 @@
 import Foundation
+import NewsletterCore
 
 /// The connections' way to the ledger: a group commit. A connection that needs the ledger
 /// while another one's transaction is running waits, and the next transaction serves every
@@ -32,10 +33,16 @@ final class LedgerQueue: @unchecked Sendable {
     }
 
     /// `connections`: how many connections claim through this queue, which near the end of
-    /// the send share what is left.
-    init(ledger: DeliveryLedger, sendID: Int64, policy: RetryPolicy, connections: Int = 1) throws {
+    /// the send share what is left. `audienceComplete` false: the rest of the audience comes
+    /// through `freeze`, and connections that find nothing to claim wait for it.
+    init(
+        ledger: DeliveryLedger, sendID: Int64, policy: RetryPolicy, connections: Int = 1, audienceComplete: Bool = true
+    )
+        throws
+    {
         writer = try LedgerWriter(path: ledger.path)
         cursor = ClaimCursor(sharedBy: connections)
+        cursor.audienceComplete = audienceComplete
         self.sendID = sendID
         self.policy = policy
     }
@@ -74,6 +81,43 @@ final class LedgerQueue: @unchecked Sendable {
         // The loop above only ends once `result` is set.
         guard let result = request.result else { preconditionFailure("a ledger step ended without a result") }
         return try result.get()
+    }
+
+    /// Adds `subscribers` to the audience, between the connections' folds; a connection
+    /// waiting for more to claim wakes.
+    func freeze(_ subscribers: [Subscriber]) throws {
+        try exclusively { cursor in
+            let last = try writer.freeze(subscribers, sendID: sendID)
+            // Claiming runs to the new end (once it had looked the end up).
+            if cursor.end != nil { cursor.end = max(cursor.end ?? last, last) }
+        }
+    }
+
+    /// Notes the whole audience in, and returns how many it holds: from now on, a claim that
+    /// finds nothing left means the send is done (or waits only for retries).
+    func completeFreeze() throws -> Int {
+        try exclusively { cursor in
+            let count = try writer.completeFreeze(sendID: sendID)
+            cursor.audienceComplete = true
+            return count
+        }
+    }
+
+    /// Runs `body` as the committing thread, between two folds, then wakes whoever waits: for
+    /// the ledger, or for a change (`waitForChange`).
+    private func exclusively<T>(_ body: (inout ClaimCursor) throws -> T) throws -> T {
+        condition.lock()
+        while committing { condition.wait() }
+        committing = true
+        condition.unlock()
+        defer {
+            condition.lock()
+            committing = false
+            changes += 1
+            condition.broadcast()
+            condition.unlock()
+        }
+        return try body(&cursor)
     }
 
     /// Waits until a transaction after the `seen`th has recorded outcomes, or until

@@ -5,13 +5,22 @@ import NewsletterCore
 /// order, a chunk at a time, holding at most a few chunks: with two cores, reading and checking
 /// a subscriber list overlaps with storing it (a million rows: about 5.5 s of each). When the
 /// consumer throws, the producer is stopped at its next element.
+///
+/// Either `run` it with a consumer, or `start` it and take elements with `next` (one consuming
+/// thread), then `finish`; or `stop` it early. Its thread has exited once `run`, `finish` or
+/// `stop` returns.
 final class ReadAhead<Element: Sendable, Output: Sendable>: @unchecked Sendable {
-    // `@unchecked`: every property is touched only while `condition` is locked.
+    // `@unchecked`: `chunks`, `outcome` and `cancelled` are touched only while `condition` is
+    // locked; `current`, `position` and `thread` only by the consuming thread.
     private let condition = NSCondition()
     private var chunks: [[Element]] = []
     private var outcome: Result<Output, any Error>?
     private var cancelled = false
     private let capacity: Int
+    /// The chunk being handed out by `next`, and how far.
+    private var current: [Element] = []
+    private var position = 0
+    private var thread: JoinableThread?
 
     private struct Cancelled: Error {}
 
@@ -24,8 +33,23 @@ final class ReadAhead<Element: Sendable, Output: Sendable>: @unchecked Sendable 
         producing: @escaping @Sendable (_ emit: (Element) throws -> Void) throws -> Output,
         consuming: (Element) throws -> Void
     ) throws -> Output {
+        let queue = start(chunkSize: chunkSize, capacity: capacity, producing: producing)
+        do {
+            while let element = try queue.next() { try consuming(element) }
+        } catch {
+            queue.stop()
+            throw error
+        }
+        return try queue.finish()
+    }
+
+    /// Starts the producer; take what it produces with `next`.
+    static func start(
+        chunkSize: Int = 1024, capacity: Int = 8,
+        producing: @escaping @Sendable (_ emit: (Element) throws -> Void) throws -> Output
+    ) -> ReadAhead {
         let queue = ReadAhead(capacity: capacity)
-        let thread = JoinableThread(name: "read-ahead") {
+        queue.thread = JoinableThread(name: "read-ahead") {
             var pending: [Element] = []
             var outcome = Result {
                 try producing { element in
@@ -41,19 +65,32 @@ final class ReadAhead<Element: Sendable, Output: Sendable>: @unchecked Sendable 
             }
             queue.finish(outcome)
         }
-        // The producer's thread has exited, whatever happened, before this returns.
-        defer { thread.join() }
-        do {
-            while let chunk = try queue.take() {
-                for element in chunk { try consuming(element) }
-            }
-        } catch {
-            queue.cancel()
-            throw error
+        return queue
+    }
+
+    /// The next element; nil once the producer has finished and everything was taken. Throws
+    /// the producer's error after what it produced before it (but its last, partial chunk).
+    func next() throws -> Element? {
+        while position == current.count {
+            guard let chunk = try take() else { return nil }
+            (current, position) = (chunk, 0)
         }
-        // `take` returned nil: the producer has finished.
-        guard let outcome = queue.finishedOutcome else { preconditionFailure("the producer ended without an outcome") }
+        defer { position += 1 }
+        return current[position]
+    }
+
+    /// The producer's result, once `next` has returned nil; its thread has exited.
+    func finish() throws -> Output {
+        thread?.join()
+        guard let outcome = finishedOutcome else { preconditionFailure("finish() before the producer ended") }
         return try outcome.get()
+    }
+
+    /// Stops the producer at its next element and waits until its thread has exited, so that
+    /// nothing reads the list after the consumer gave up.
+    func stop() {
+        cancel()
+        thread?.join()
     }
 
     private func put(_ chunk: [Element]) throws {

@@ -90,7 +90,9 @@ enum SendSummary {
         var lines = [
             "Issue \(send.issue) → \(send.list) (send \(send.generation), started \(formatter.string(from: send.startedAt))"
                 + (send.completedAt.map { ", completed \(formatter.string(from: $0))" } ?? ", not finished")
-                + "): \(send.audience) recipients",
+                + (send.frozen
+                    ? "): \(send.audience) recipients"
+                    : "): the audience is not all in the ledger yet; the next run adds the rest of the list first"),
             "  " + RecipientState.allCases.map { "\($0.rawValue) \(status.counts[$0] ?? 0)" }.joined(separator: " · "),
         ]
         if !status.failures.isEmpty {
