@@ -284,18 +284,6 @@ import Testing
         #expect(try claim(ledger, record, now: 2)?.attempts == 1)
     }
 
-    @Test func suppressedAddressesLeaveTheQueue() throws {
-        let ledger = try ledger()
-        let record = try send(ledger, ["a@example.org", "b@example.org"])
-        #expect(try ledger.suppressQueued(sendID: record.id, keys: ["b@example.org"]) == 1)
-        let a = try #require(try claim(ledger, record, now: 1))
-        #expect(
-            try ledger.advance(
-                sendID: record.id, finishing: (a, .sent(reply: "250", messageID: "<m>")), policy: policy, now: 1)
-                == .finished)
-        #expect(try ledger.sentTimes(since: Date(timeIntervalSince1970: 0)) == [1])
-    }
-
     @Test func aFoldOfManyOutcomesRecordsEachWithItsOwnReply() throws {
         // 38 sent (two groups of 16, then six alone), one deferred among them and one failed.
         let ledger = try ledger()

@@ -88,23 +88,6 @@ extension DeliveryLedger {
             [.step(previous, at: now, claimNext: claimNext)], sendID: sendID, policy: policy, now: now,
             cursor: &cursor)[0]
     }
-
-    /// Marks every still-queued recipient whose address is now suppressed; returns how many.
-    public func suppressQueued(sendID: Int64, keys: Set<String>) throws -> Int {
-        guard !keys.isEmpty else { return 0 }
-        return try database.write { database in
-            let statement = try database.makeStatement(
-                sql:
-                    "UPDATE recipient SET state = 'suppressed' WHERE send_id = ? AND email_key = ? AND state IN ('pending', 'deferred')"
-            )
-            var count = 0
-            for key in keys {
-                try statement.execute(arguments: [sendID, key])
-                count += database.changesCount
-            }
-            return count
-        }
-    }
 }
 
 /// What `newsletter status` shows of one send.

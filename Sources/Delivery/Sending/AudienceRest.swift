@@ -63,19 +63,26 @@ final class AudienceRest {
 /// What the editor is told once a send's audience is frozen: the rows that were skipped, and
 /// how many are to be mailed.
 enum AudienceReport {
+    /// `completing`: the rest of an audience a stopped run began, whose first rows were read
+    /// from the list as it was then (some since mailed, bounced or gone from it).
     static func note(
         _ reading: (report: SubscriberList.Report, suppressedCount: Int), audience: Int, listPath: String,
-        reporter: some SendReporter
+        completing: Bool = false, reporter: some SendReporter
     ) {
         let (report, suppressed) = reading
-        // The ledger dropped repeated addresses as it froze the audience.
-        let repeated = report.accepted - suppressed - audience
         for problem in report.badRows.prefix(20) {
             reporter.note("warning: \(problem.location.map { "\($0): " } ?? "")\(problem.message)")
         }
         if report.badRows.count > 20 { reporter.note("warning: … and \(report.badRows.count - 20) more bad rows.") }
+        let skipped = "\(report.badRows.count) bad row\(report.badRows.count == 1 ? "" : "s") skipped"
+        guard !completing else {
+            // Counting repeats against an audience partly frozen from another reading would not add up.
+            reporter.note("\(listPath): the rest of the list is in the ledger; \(audience) to mail in all; \(skipped).")
+            return
+        }
+        // The ledger dropped repeated addresses as it froze the audience.
+        let repeated = report.accepted - suppressed - audience
         reporter.note(
-            "\(listPath): \(audience) to mail; \(suppressed) suppressed, \(repeated) repeated and "
-                + "\(report.badRows.count) bad row\(report.badRows.count == 1 ? "" : "s") skipped.")
+            "\(listPath): \(audience) to mail; \(suppressed) suppressed, \(repeated) repeated and \(skipped).")
     }
 }

@@ -133,6 +133,7 @@ public final class BatchSender: Sendable {
             } catch {
                 // The connections stop after their messages in flight; the next run freezes the rest.
                 freezeError = error
+                remainingAtStart = 0
                 control.stop(.fatal("the audience could not be frozen: \(error)"))
             }
         }
@@ -289,7 +290,8 @@ public final class BatchSender: Sendable {
             }
             if let reading {
                 AudienceReport.note(
-                    reading, audience: send.audience, listPath: audience.list.displayPath, reporter: reporter)
+                    reading, audience: send.audience, listPath: audience.list.displayPath, completing: true,
+                    reporter: reporter)
             }
             return OpenedSend(send: send, resumed: true)
         }

@@ -61,6 +61,8 @@ final class ProgressDisplay: SendReporter, @unchecked Sendable {
     }
 
     static func duration(_ seconds: Double) -> String {
+        // A rate near zero makes an estimate of no use, and too large for an Int.
+        guard seconds.isFinite, seconds < 360_000_000 else { return "–" }
         let total = Int(seconds.rounded())
         return total >= 3600
             ? String(format: "%d:%02d:%02d", total / 3600, total / 60 % 60, total % 60)
