@@ -128,13 +128,13 @@ public final class BatchSender: Sendable {
                     AudienceReport.note(reading, audience: audience, listPath: rest.listPath, reporter: reporter)
                     reporter.started(send, resumed: false, recoveredInFlight: 0, remaining: audience)
                 } else {
-                    remainingAtStart = 0  // stopped first: only the messages in flight are left
+                    remainingAtStart = shownWhenStoppedEarly(send, counts: control.snapshot)
                 }
             } catch {
                 // The connections stop after their messages in flight; the next run freezes the rest.
                 freezeError = error
-                remainingAtStart = 0
                 control.stop(.fatal("the audience could not be frozen: \(error)"))
+                remainingAtStart = shownWhenStoppedEarly(send, counts: control.snapshot)
             }
         }
         // Progress while the connections work; the main thread only waits and reports.
@@ -202,6 +202,12 @@ public final class BatchSender: Sendable {
             }
         }
         return (group, threads, failures)
+    }
+
+    /// What the progress display counts from, for a send stopped before its whole audience was
+    /// in: what this run mailed and what the ledger holds yet.
+    private func shownWhenStoppedEarly(_ send: SendRecord, counts: SendControl.RunCounts) -> Int {
+        counts.sent + counts.failed + counts.suppressed + ((try? ledger.remaining(sendID: send.id)) ?? 0)
     }
 
     /// The status of a new send that this run took from start to end with every recipient sent

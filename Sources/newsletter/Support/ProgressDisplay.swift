@@ -40,6 +40,8 @@ final class ProgressDisplay: SendReporter, @unchecked Sendable {
 
     func progress(_ counts: SendControl.RunCounts, remaining: Int, elapsed: Double) {
         let done = counts.sent + counts.failed + counts.suppressed
+        // A send stopped before its whole audience was in never announced a total.
+        let total = remaining < Int.max / 2 ? max(self.total, done + remaining) : self.total
         let rate = elapsed > 0 ? Double(counts.sent) / elapsed : 0
         let eta = rate > 0 ? Self.duration(Double(remaining) / rate) : "–"
         let line =
