@@ -9,17 +9,30 @@ import Testing
     let policy = RetryPolicy(maxAttempts: 3, retryAfter: 10, maxAge: 1000)
     let folder = TemporaryFolder("batch")
 
-    /// A ledger with `count` recipients and one connection's batch of `size` over it.
-    func batch(recipients count: Int, size: Int) throws -> (DeliveryLedger, SendRecord, ConnectionBatch) {
+    /// A ledger with a send to `count` recipients (r0@example.org and on), and the queue its
+    /// connections share.
+    func send(recipients count: Int) throws -> (DeliveryLedger, SendRecord, LedgerQueue) {
         let ledger = try DeliveryLedger(path: folder.appending(path: "state.sqlite"))
         let addresses = try (0..<count).map { try EmailAddress("r\($0)@example.org") }
         let record = try ledger.createSend(issue: 1, list: "main", now: Date(timeIntervalSince1970: 0)) { insert in
             for address in addresses { try insert(Subscriber(address: address, name: nil, attributes: [:])) }
         }
-        let queue = try LedgerQueue(ledger: ledger, sendID: record.id, policy: policy)
-        let batch = ConnectionBatch(
-            queue: queue, folder: ledger.journalFolder, sendID: record.id, slot: 0, size: size, epoch: 0)
-        return (ledger, record, batch)
+        return (ledger, record, try LedgerQueue(ledger: ledger, sendID: record.id, policy: policy))
+    }
+
+    /// Connection `slot`'s batches of `size` over the send's queue.
+    func connection(
+        _ slot: Int, size: Int, of send: (ledger: DeliveryLedger, record: SendRecord, queue: LedgerQueue)
+    ) -> ConnectionBatch {
+        ConnectionBatch(
+            queue: send.queue, folder: send.ledger.journalFolder, sendID: send.record.id, slot: slot, size: size,
+            epoch: 0)
+    }
+
+    /// A ledger with `count` recipients and one connection's batch of `size` over it.
+    func batch(recipients count: Int, size: Int) throws -> (DeliveryLedger, SendRecord, ConnectionBatch) {
+        let sent = try send(recipients: count)
+        return (sent.0, sent.1, connection(0, size: size, of: sent))
     }
 
     /// The recipient a step says to mail, if it says so.
@@ -76,17 +89,9 @@ import Testing
     }
 
     @Test func aConnectionWithNothingLeftWakesWhenTheLastBatchIsFolded() throws {
-        let ledger = try DeliveryLedger(path: folder.appending(path: "state.sqlite"))
-        let record = try ledger.createSend(issue: 1, list: "main", now: Date(timeIntervalSince1970: 0)) { insert in
-            for index in 0..<2 {
-                try insert(Subscriber(address: try EmailAddress("r\(index)@example.org"), name: nil, attributes: [:]))
-            }
-        }
-        let queue = try LedgerQueue(ledger: ledger, sendID: record.id, policy: policy)
-        let first = ConnectionBatch(
-            queue: queue, folder: ledger.journalFolder, sendID: record.id, slot: 0, size: 2, epoch: 0)
-        let second = ConnectionBatch(
-            queue: queue, folder: ledger.journalFolder, sendID: record.id, slot: 1, size: 2, epoch: 0)
+        let sent = try send(recipients: 2)
+        let first = connection(0, size: 2, of: sent)
+        let second = connection(1, size: 2, of: sent)
         let inFlight = try #require(mail(first.take(now: 100)))
         // The first connection has both recipients: the second waits for its outcomes.
         guard case .wait = try second.take(now: 100) else {
@@ -113,17 +118,10 @@ import Testing
     @Test func recipientsPutBackAreClaimedAgainButNeverAnotherConnectionsClaimedOnes() throws {
         // A claim is not written to the ledger: behind the cursor, the second connection's claimed
         // recipients are as pending there as the ones the first connection gave back.
-        let ledger = try DeliveryLedger(path: folder.appending(path: "state.sqlite"))
-        let record = try ledger.createSend(issue: 1, list: "main", now: Date(timeIntervalSince1970: 0)) { insert in
-            for index in 0..<6 {
-                try insert(Subscriber(address: try EmailAddress("r\(index)@example.org"), name: nil, attributes: [:]))
-            }
-        }
-        let queue = try LedgerQueue(ledger: ledger, sendID: record.id, policy: policy)
-        let first = ConnectionBatch(
-            queue: queue, folder: ledger.journalFolder, sendID: record.id, slot: 0, size: 3, epoch: 0)
-        let second = ConnectionBatch(
-            queue: queue, folder: ledger.journalFolder, sendID: record.id, slot: 1, size: 3, epoch: 0)
+        let sent = try send(recipients: 6)
+        let (ledger, record, _) = sent
+        let first = connection(0, size: 3, of: sent)
+        let second = connection(1, size: 3, of: sent)
         let r0 = try #require(mail(first.take(now: 100)))
         let r3 = try #require(mail(second.take(now: 100)))
         #expect(r0.address == "r0@example.org" && r3.address == "r3@example.org")
@@ -133,8 +131,7 @@ import Testing
         try first.finish(now: 101)
 
         // A third connection finds nothing ahead of the cursor, and only what was given back behind it.
-        let third = ConnectionBatch(
-            queue: queue, folder: ledger.journalFolder, sendID: record.id, slot: 2, size: 3, epoch: 0)
+        let third = connection(2, size: 3, of: sent)
         var again: [String] = []
         while case .mail(let recipient) = try third.take(now: 102) {
             again.append(recipient.address)

@@ -186,11 +186,8 @@ extension DeliveryLedger {
         issue: Int, list: String, now: Date, audience: (_ insert: (Subscriber) throws -> Void) throws -> Void
     ) throws -> SendRecord {
         try database.write { database in
-            var send = try Self.insertSend(issue: issue, list: list, now: now, in: database)
-            let freezer = try AudienceFreezer(connection: Self.connection(of: database), sendID: send.id)
-            try audience { try freezer.insert($0) }
-            send.audience = try Self.markFrozen(sendID: send.id, in: database)
-            return send
+            try Self.freeze(
+                audience, of: Self.insertSend(issue: issue, list: list, now: now, in: database), in: database)
         }
     }
 
@@ -223,14 +220,19 @@ extension DeliveryLedger {
     func completeFreeze(of send: SendRecord, audience: (_ insert: (Subscriber) throws -> Void) throws -> Void)
         throws -> SendRecord
     {
-        try database.write { database in
-            var send = send
-            let freezer = try AudienceFreezer(connection: Self.connection(of: database), sendID: send.id)
-            try audience { try freezer.insert($0) }
-            send.audience = try Self.markFrozen(sendID: send.id, in: database)
-            send.frozen = true
-            return send
-        }
+        try database.write { database in try Self.freeze(audience, of: send, in: database) }
+    }
+
+    /// Inserts what `audience` yields into `send`'s audience (repeats ignored) and notes it whole.
+    private static func freeze(
+        _ audience: (_ insert: (Subscriber) throws -> Void) throws -> Void, of send: SendRecord, in database: Database
+    ) throws -> SendRecord {
+        var send = send
+        let freezer = try AudienceFreezer(connection: connection(of: database), sendID: send.id)
+        try audience { try freezer.insert($0) }
+        send.audience = try markFrozen(sendID: send.id, in: database)
+        send.frozen = true
+        return send
     }
 
     private static func insertSend(issue: Int, list: String, now: Date, in database: Database) throws -> SendRecord {
@@ -247,7 +249,7 @@ extension DeliveryLedger {
     }
 
     /// Counts the audience and notes the send frozen; returns the count.
-    static func markFrozen(sendID: Int64, in database: Database) throws -> Int {
+    private static func markFrozen(sendID: Int64, in database: Database) throws -> Int {
         let count =
             try Int.fetchOne(database, sql: "SELECT COUNT(*) FROM recipient WHERE send_id = ?", arguments: [sendID])
             ?? 0

@@ -55,7 +55,7 @@ public final class BatchSender: Sendable {
     /// What the workers connect to and sign links with.
     let endpoint: SMTPEndpoint
     let secret: UnsubscribeSecret
-    private let ledger: DeliveryLedger
+    let ledger: DeliveryLedger
     private let settings: SendingSettings
 
     public init(
@@ -122,20 +122,8 @@ public final class BatchSender: Sendable {
         // A long list: the rest of its audience goes in while the first recipients are mailed.
         var freezeError: (any Error)?
         if let rest = opened.rest {
-            do {
-                if let (audience, reading) = try rest.freeze(through: setup.queue, control: control) {
-                    (send.audience, send.frozen, remainingAtStart) = (audience, true, audience)
-                    AudienceReport.note(reading, audience: audience, listPath: rest.listPath, reporter: reporter)
-                    reporter.started(send, resumed: false, recoveredInFlight: 0, remaining: audience)
-                } else {
-                    remainingAtStart = shownWhenStoppedEarly(send, counts: control.snapshot)
-                }
-            } catch {
-                // The connections stop after their messages in flight; the next run freezes the rest.
-                freezeError = error
-                control.stop(.fatal("the audience could not be frozen: \(error)"))
-                remainingAtStart = shownWhenStoppedEarly(send, counts: control.snapshot)
-            }
+            (remainingAtStart, freezeError) = freezeRest(
+                rest, of: &send, through: setup.queue, control: control, reporter: reporter)
         }
         // Progress while the connections work; the main thread only waits and reports.
         // Counted from this run's outcomes, not the ledger: counting a large audience four times
@@ -204,16 +192,10 @@ public final class BatchSender: Sendable {
         return (group, threads, failures)
     }
 
-    /// What the progress display counts from, for a send stopped before its whole audience was
-    /// in: what this run mailed and what the ledger holds yet.
-    private func shownWhenStoppedEarly(_ send: SendRecord, counts: SendControl.RunCounts) -> Int {
-        counts.sent + counts.failed + counts.suppressed + ((try? ledger.remaining(sendID: send.id)) ?? 0)
-    }
-
     /// The status of a new send that this run took from start to end with every recipient sent
     /// or suppressed, as its own counts prove it: scanning the audience again (8 ms for 20,000)
-    /// would only say so. `nil` otherwise (a resumed send, a failure, a retry, an address
-    /// suppressed by the unsubscribe server before it was claimed): the ledger has the answer.
+    /// would only say so. `nil` otherwise (a resumed send, a long list stopped before its whole
+    /// audience was in, a failure, a retry): the ledger has the answer.
     static func statusFromThisRun(_ send: SendRecord, resumed: Bool, counts: SendControl.RunCounts) -> SendStatus? {
         guard !resumed, send.frozen, counts.deferred == 0, counts.failed == 0,
             counts.sent + counts.suppressed == send.audience
@@ -272,70 +254,6 @@ public final class BatchSender: Sendable {
             journalFolder: ledger.journalFolder,
             batchSize: Self.batchSize(remaining: remaining, connections: connections), lastEpoch: lastEpoch)
         return (setup, remaining)
-    }
-
-    /// How many of a new send's recipients go into the ledger before the first message: a list
-    /// this long or shorter is frozen whole first; the rest of a longer one follows
-    /// (`AudienceRest`) while they are mailed (about 5 ms of the 60 that 20,000 take).
-    static let firstFrozen = 2048
-
-    /// The send to work on: the unfinished one of this issue and list, or a new one. The
-    /// templates for the shape of the list's first subscriber are compiled into `shapes`
-    /// meanwhile, on the thread `OpenedSend.compile`.
-    private func openSend(shapes: ShapeCache, reporter: some SendReporter) throws -> OpenedSend {
-        let issue = prepared.issue.number
-        // A finished send without --force was refused when the sender was made.
-        if let latest = try ledger.latestSend(issue: issue, list: request.list), latest.completedAt == nil {
-            guard !latest.frozen else { return OpenedSend(send: latest, resumed: true) }
-            // A run stopped before the rest of a long list was in: that comes first, whole.
-            let audience = try Audience(workspace: prepared.workspace, list: request.list)
-            reporter.freezing(listPath: audience.list.displayPath)
-            var reading: (report: SubscriberList.Report, suppressedCount: Int)?
-            let send = try ledger.completeFreeze(of: latest) { insert in
-                reading = try ReadAhead.run(producing: { emit in try audience.readEach(emit) }, consuming: insert)
-            }
-            if let reading {
-                AudienceReport.note(
-                    reading, audience: send.audience, listPath: audience.list.displayPath, completing: true,
-                    reporter: reporter)
-            }
-            return OpenedSend(send: send, resumed: true)
-        }
-        let audience = try Audience(workspace: prepared.workspace, list: request.list)
-        reporter.freezing(listPath: audience.list.displayPath)
-        let reader = AudienceReader.start { emit in try audience.readEach(emit) }
-        var compile: JoinableThread?
-        do {
-            let send = try ledger.startSend(issue: issue, list: request.list, now: Date(), firstRows: Self.firstFrozen)
-            {
-                guard let subscriber = try reader.next() else { return nil }
-                if compile == nil { compile = prepareShape(of: subscriber, in: shapes) }
-                return subscriber
-            }
-            guard send.frozen else {
-                let rest = AudienceRest(reader: reader, listPath: audience.list.displayPath)
-                return OpenedSend(send: send, resumed: false, rest: rest, compile: compile)
-            }
-            AudienceReport.note(
-                try reader.finish(), audience: send.audience, listPath: audience.list.displayPath, reporter: reporter)
-            return OpenedSend(send: send, resumed: false, compile: compile)
-        } catch {
-            reader.stop()
-            compile?.join()
-            throw error
-        }
-    }
-
-    /// Compiles the templates for the shape of `subscriber` on a thread of its own; a failure is
-    /// left for the first message of that shape to report.
-    private func prepareShape(of subscriber: Subscriber, in shapes: ShapeCache) -> JoinableThread {
-        let (prepared, list, secret) = (prepared, request.list, secret)
-        return JoinableThread(name: "first-shape") {
-            let factory = MessageFactory(
-                config: prepared.config, list: list, content: prepared.content, composer: prepared.composer,
-                secret: secret, shapes: shapes)
-            try? factory.prepare(for: subscriber)
-        }
     }
 
     var policy: RetryPolicy { RetryPolicy(settings: settings) }
