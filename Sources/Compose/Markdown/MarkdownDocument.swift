@@ -29,7 +29,9 @@ final class MarkdownDocument {
             cmark_parser_feed(parser, buffer.baseAddress, buffer.count - 1)
         }
         self.parser = parser
-        guard let root = cmark_parser_finish(parser) else { preconditionFailure("cmark-gfm returned no document") }
+        guard let root = Self.finishing.withLock({ cmark_parser_finish(parser) }) else {
+            preconditionFailure("cmark-gfm returned no document")
+        }
         self.root = root
         if !allowRawHTML { removeRawHTML() }
     }
@@ -86,5 +88,10 @@ final class MarkdownDocument {
     }
 
     /// The extensions register once per process; cmark's own registration is not thread-safe.
+    /// Nor is finishing a document: cmark-gfm keeps the inline parser's table of special
+    /// characters in a global, which each parser fills with its extensions' characters (`~`)
+    /// as it finishes and empties after. Two documents finished at once on two threads (two
+    /// preview requests) lost their strikethrough now and then. One at a time, process-wide.
+    private static let finishing = NSLock()
     private static let registerExtensions: Void = cmark_gfm_core_extensions_ensure_registered()
 }
