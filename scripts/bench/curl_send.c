@@ -1,16 +1,18 @@
 /*
  * The floor under `newsletter send` in scripts/bench-send: plain C over libcurl's SMTP, as
- * the sender uses it (one easy handle per connection, each on its own thread, reused across
- * messages, one recipient per transfer), with one fixed message and nothing else: no
- * personalisation, no ledger, no journal, no rate limiter.
+ * the sender uses it (one easy handle per connection, each on its own batch-scheduled thread,
+ * reused across messages, one recipient per transfer), with one fixed message and nothing
+ * else: no personalisation, no ledger, no journal, no rate limiter.
  *
  *   curl_send CONNECTIONS URL MESSAGES SIZE
  *
  * Sends MESSAGES messages of about SIZE bytes to URL (smtp://host:port), split over
  * CONNECTIONS threads; exits 1 at the first transfer that fails.
  */
+#define _GNU_SOURCE /* SCHED_BATCH */
 #include <curl/curl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +38,9 @@ static size_t read_message(char *buffer, size_t size, size_t count, void *contex
 static void *connection(void *argument) {
     long first = (long)argument * per_connection;
     struct upload upload;
+    /* As the sender's connection threads are (JoinableThread.Scheduling.batch). */
+    struct sched_param parameter = {0};
+    pthread_setschedparam(pthread_self(), SCHED_BATCH, &parameter);
     CURL *handle = curl_easy_init();
     if (!handle) exit(1);
     curl_easy_setopt(handle, CURLOPT_URL, url);

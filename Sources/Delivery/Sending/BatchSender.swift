@@ -171,6 +171,10 @@ public final class BatchSender: Sendable {
 
     /// Starts `count` connections, each on a thread of its own; the group is left when their
     /// work ends (the threads to join then), and the box holds the first error one of them threw.
+    /// The threads are batch ones (`JoinableThread.Scheduling.batch`): each wakes for every
+    /// reply, four times a message, and a relay on the same host that was preempted at each of
+    /// those wakes answered more slowly. Measured with smtp-sink, 20,000 messages at 4
+    /// connections: 2.41 s as normal threads, 2.22 s as batch ones (README, "Speed").
     private func startConnections(_ count: Int, control: SendControl, shapes: ShapeCache, gate: StartGate) -> (
         DispatchGroup, [JoinableThread], FailureBox
     ) {
@@ -179,7 +183,7 @@ public final class BatchSender: Sendable {
         let threads = (0..<count).map { index in
             group.enter()
             let worker = SendWorker(index: index, sender: self, control: control, shapes: shapes, gate: gate)
-            return JoinableThread(name: "smtp-\(index)") {
+            return JoinableThread(name: "smtp-\(index)", scheduling: .batch) {
                 do {
                     try worker.run()
                 } catch {

@@ -53,7 +53,8 @@ final class MessageMaker: @unchecked Sendable {
     }
 
     func start(name: String) {
-        thread = JoinableThread(name: name) { [self] in run() }
+        // A batch thread, as its connection's is (see `BatchSender.startConnections`).
+        thread = JoinableThread(name: name, scheduling: .batch) { [self] in run() }
     }
 
     /// Recipients the connection will mail next, in the order it will take them.
