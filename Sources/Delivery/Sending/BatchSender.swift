@@ -174,7 +174,7 @@ public final class BatchSender: Sendable {
     /// The threads are batch ones (`JoinableThread.Scheduling.batch`): each wakes for every
     /// reply, four times a message, and a relay on the same host that was preempted at each of
     /// those wakes answered more slowly. Measured with smtp-sink, 20,000 messages at 4
-    /// connections: 2.41 s as normal threads, 2.22 s as batch ones (README, "Speed").
+    /// connections: 2.47 s as normal threads, 2.28 s as batch ones (README, "Benchmarks").
     private func startConnections(_ count: Int, control: SendControl, shapes: ShapeCache, gate: StartGate) -> (
         DispatchGroup, [JoinableThread], FailureBox
     ) {
