@@ -7,7 +7,7 @@ import NewsletterCore
 enum Main {
     static func main() async {
         do {
-            try refuseNegativeNumbers(in: CommandLine.arguments.dropFirst())
+            try NegativeNumbers.refuse(in: CommandLine.arguments.dropFirst())
             var command = try NewsletterCommand.parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
@@ -16,19 +16,6 @@ enum Main {
             }
         } catch {
             ErrorPresenter.exit(with: error)
-        }
-    }
-
-    /// ArgumentParser reads `-1` as an unknown option and then reports the issue number
-    /// missing; no number the commands take is negative, so say that instead.
-    static func refuseNegativeNumbers(in arguments: ArraySlice<String>) throws {
-        for argument in arguments.prefix(while: { $0 != "--" })
-        where argument.count > 1 && argument.hasPrefix("-")
-            && argument.utf8.dropFirst().allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
-        {
-            throw NewsletterError(
-                "`\(argument)` is a negative number, and no number here can be: issues are numbered from 1, and counts and rates are positive.",
-                hint: "`newsletter issue list` shows the issues; `newsletter help` the commands.")
         }
     }
 }

@@ -47,7 +47,7 @@ import Testing
             expected: ["error: There is no issue 9 (no issues/009/issue.md).", "The issues are 1, 2, 3"]),
         Case(
             name: "negative issue number", command: ["build", "-1"], breakWorkspace: { _ in },
-            expected: ["error: `-1` is a negative number", "issues are numbered from 1"]),
+            expected: ["error: `-1` reads as an option", "issues are numbered from 1", "`--subject=-1`"]),
         Case(
             name: "item in two issues", command: ["check", "3"],
             breakWorkspace: { sample in

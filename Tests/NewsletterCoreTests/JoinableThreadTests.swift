@@ -5,22 +5,22 @@ import Testing
 @testable import NewsletterCore
 
 @Suite struct JoinableThreadTests {
-    /// The scheduling policy the kernel gives the thread that runs `body`'s check.
-    private func policy(of scheduling: JoinableThread.Scheduling) -> Int32 {
-        let seen = Mutex<Int32>(-1)
-        let thread = JoinableThread(name: "policy-probe", scheduling: scheduling) {
-            let policy = sched_getscheduler(0)
-            seen.withLock { $0 = policy }
-        }
-        thread.join()
-        return seen.withLock { $0 }
-    }
-
     #if os(Linux)
-        @Test func aBatchThreadIsScheduledAsBatch() {
-            // SCHED_BATCH is 3 and SCHED_OTHER 0 in <sched.h>.
+        /// The scheduling policy the kernel gives a thread started with `scheduling`.
+        private func policy(of scheduling: JoinableThread.Scheduling) -> Int32 {
+            let seen = Mutex<Int32>(-1)
+            let thread = JoinableThread(name: "policy-probe", scheduling: scheduling) {
+                let policy = sched_getscheduler(0)
+                seen.withLock { $0 = policy }
+            }
+            thread.join()
+            return seen.withLock { $0 }
+        }
+
+        @Test func aBatchThreadIsScheduledAsBatchAndAnotherAsItsStarter() {
+            // SCHED_BATCH is 3 in <sched.h>.
             #expect(policy(of: .batch) == 3)
-            #expect(policy(of: .normal) == 0)
+            #expect(policy(of: .inherited) == sched_getscheduler(0))
         }
     #endif
 

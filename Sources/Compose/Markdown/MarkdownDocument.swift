@@ -87,11 +87,13 @@ final class MarkdownDocument {
         }
     }
 
-    /// The extensions register once per process; cmark's own registration is not thread-safe.
-    /// Nor is finishing a document: cmark-gfm keeps the inline parser's table of special
-    /// characters in a global, which each parser fills with its extensions' characters (`~`)
-    /// as it finishes and empties after. Two documents finished at once on two threads (two
-    /// preview requests) lost their strikethrough now and then. One at a time, process-wide.
+    /// Finishing a document parses its inlines, and cmark-gfm keeps the inline parser's tables
+    /// of special characters in globals, which each parser fills with its extensions'
+    /// characters (`~` for strikethrough, `:` and `w` for autolinks) as it finishes and
+    /// empties after. Two documents finished at once on two threads (two preview requests)
+    /// lost their strikethrough or their links now and then. So one at a time, process-wide;
+    /// feeding text (block parsing) and rendering touch neither table.
     private static let finishing = NSLock()
+    /// The extensions register once per process; cmark's own registration is not thread-safe.
     private static let registerExtensions: Void = cmark_gfm_core_extensions_ensure_registered()
 }

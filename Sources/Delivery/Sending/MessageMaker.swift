@@ -53,7 +53,9 @@ final class MessageMaker: @unchecked Sendable {
     }
 
     func start(name: String) {
-        // A batch thread, as its connection's is (see `BatchSender.startConnections`).
+        // A batch thread, as its connection's is (see `BatchSender.startConnections`): said
+        // here rather than inherited from the thread that starts it, since the pair was
+        // measured so.
         thread = JoinableThread(name: name, scheduling: .batch) { [self] in run() }
     }
 

@@ -11,7 +11,9 @@ public final class JoinableThread: @unchecked Sendable {
 
     /// How the kernel schedules the thread.
     public enum Scheduling: Sendable {
-        case normal
+        /// As the thread that starts it: from the main thread, as the process was started
+        /// (normally SCHED_OTHER; SCHED_BATCH under `chrt -b`, say, which is kept).
+        case inherited
         /// Linux's SCHED_BATCH: the thread gets its full share of the CPU, but when it wakes
         /// it does not preempt what is running. For a bulk job whose threads wake thousands of
         /// times a second, each time a reply comes: they then wait for a running process (a
@@ -33,7 +35,7 @@ public final class JoinableThread: @unchecked Sendable {
     }
 
     /// Starts `body` on a new thread named `name` (as `top -H` and debuggers show it).
-    public init(name: String, scheduling: Scheduling = .normal, _ body: @escaping @Sendable () -> Void) {
+    public init(name: String, scheduling: Scheduling = .inherited, _ body: @escaping @Sendable () -> Void) {
         let start = Unmanaged.passRetained(Start(name: name, scheduling: scheduling, body: body)).toOpaque()
         var thread = pthread_t()
         let status = pthread_create(
