@@ -1,11 +1,21 @@
 import Foundation
 import NewsletterCore
 import NewsletterTestSupport
+import Synchronization
 import Testing
 
 @testable import Delivery
 
 @Suite struct SendStartTests {
+    @Test func connectionsAreBatchThreadsOnlyToARelayOnThisHost() throws {
+        for relay in ["smtp://127.0.0.1:2525", "smtp://localhost", "smtp://[::1]:25"] {
+            #expect(BatchSender.connectionScheduling(relay: try #require(URL(string: relay))) == .batch)
+        }
+        for relay in ["smtps://smtp.example.org:465", "smtp://10.0.0.2:25"] {
+            #expect(BatchSender.connectionScheduling(relay: try #require(URL(string: relay))) == .inherited)
+        }
+    }
+
     @Test func aSendThatCannotStartClosesItsConnectionsBeforeItReturns() throws {
         let temp = try TemporaryWorkspace()
         try temp.issue(1)
@@ -18,7 +28,12 @@ import Testing
             prepared: PreparedIssue(workspace: temp.workspace, number: 1), request: SendRequest(list: "absent"),
             environment: ["NEWSLETTER_SECRET": "send-start-test-secret-0123456789"])
         // The list is read once the connections are waiting for the relay's greeting, which never comes.
-        let reporter = WaitingReporter { relay.waitForConnections(3, timeout: 10) }
+        let policies = Mutex<[Int]>([])
+        let reporter = WaitingReporter {
+            let connected = relay.waitForConnections(3, timeout: 10)
+            policies.withLock { $0 = schedulingPolicies(ofThreadsNamed: "smtp-") }
+            return connected
+        }
         let started = Date()
         #expect {
             _ = try sender.run(control: SendControl(maxErrors: 10), reporter: reporter)
@@ -26,12 +41,32 @@ import Testing
             "\(error)".contains("subscribers/absent.csv")
         }
         #expect(reporter.connected, "the three connections reached the relay before the list was read")
+        #if os(Linux)
+            // SCHED_BATCH (3): the relay is on this host (`BatchSender.connectionScheduling`).
+            #expect(policies.withLock { $0 } == [3, 3, 3])
+        #endif
         #expect(Date().timeIntervalSince(started) < 10, "the connect timeout (30 s) was not waited for")
         #expect(relay.everyConnectionClosedByTheSender(), "no connection is left waiting when the send gives up")
     }
 }
 
 /// Hears a send, and holds its freeze back until `ready` says so.
+/// The scheduling policy of each of this process's threads whose name starts with `prefix`,
+/// from /proc (the 41st field of a thread's stat).
+private func schedulingPolicies(ofThreadsNamed prefix: String) -> [Int] {
+    let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+    return tasks.compactMap { task in
+        guard let name = try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8),
+            name.hasPrefix(prefix),
+            let stat = try? String(contentsOfFile: "/proc/self/task/\(task)/stat", encoding: .utf8),
+            let end = stat.lastIndex(of: ")")
+        else { return nil }
+        // After the name: the state is field 3, so the policy (41) is the 39th.
+        let fields = stat[stat.index(after: end)...].split(separator: " ")
+        return fields.count > 38 ? Int(fields[38]) : nil
+    }
+}
+
 private final class WaitingReporter: SendReporter, @unchecked Sendable {
     // `@unchecked`: `connected` is written before the send reads its list and read after it ends.
     private let ready: @Sendable () -> Bool

@@ -53,10 +53,8 @@ final class MessageMaker: @unchecked Sendable {
     }
 
     func start(name: String) {
-        // A batch thread, as its connection's is (see `BatchSender.startConnections`): said
-        // here rather than inherited from the thread that starts it, since the pair was
-        // measured so.
-        thread = JoinableThread(name: name, scheduling: .batch) { [self] in run() }
+        // Scheduled as its connection's thread, which starts it (`BatchSender.connectionScheduling`).
+        thread = JoinableThread(name: name) { [self] in run() }
     }
 
     /// Recipients the connection will mail next, in the order it will take them.
