@@ -46,6 +46,14 @@ import Testing
             name: "status of an unknown issue", command: ["status", "9"], breakWorkspace: { _ in },
             expected: ["error: There is no issue 9 (no issues/009/issue.md).", "The issues are 1, 2, 3"]),
         Case(
+            // Issue 1 of the sample was marked sent with `issue freeze`: no ledger knows its lists.
+            name: "send of an issue sent before the ledger", command: ["send", "1", "--list", "partners"],
+            breakWorkspace: { _ in },
+            expected: [
+                "error: issues/001/issue.md: Issue 1 is marked sent on 2026-05-04T08:00:00Z to 27 addresses, but this workspace's ledger has no send of it",
+                "add --force to send it anyway",
+            ]),
+        Case(
             name: "negative issue number", command: ["build", "-1"], breakWorkspace: { _ in },
             expected: ["error: `-1` reads as an option", "issues are numbered from 1", "`--subject=-1`"]),
         Case(

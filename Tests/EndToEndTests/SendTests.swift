@@ -112,6 +112,33 @@ import Testing
         #expect(try sample.run(["status", "3"]).stdout.contains("has not been sent"))
     }
 
+    @Test func statusTellsAnIssueMarkedSentWithoutALedgerFromOneNeverSent() throws {
+        // The sample's issue 1 was marked sent with `issue freeze`; issue 3 is a draft.
+        let sample = try SampleWorkspace()
+        #expect(
+            try sample.run(["status", "1"]).stdout.contains(
+                "Issue 1 is marked sent on 2026-05-04T08:00:00Z to 27 addresses, but this workspace's ledger has no send of it."
+            ))
+        #expect(try sample.run(["status", "3"]).stdout.contains("Issue 3 has not been sent."))
+    }
+
+    @Test func aLoginAnsweredWithNeitherYesNorNoIsAClearError() throws {
+        let sample = try SampleWorkspace()
+        let server = try SMTPTestServer(options: ["--auth", "newsletter:secret", "--auth-answer", "250 2.0.0 Ok"])
+        try sample.write("secret\n", to: "smtp-password")
+        try sample.appendToConfig(
+            "[smtp]\nurl = \"\(server.url)\"\nusername = \"newsletter\"\npassword_file = \"smtp-password\"\nstarttls = \"off\""
+        )
+        let result = try sample.run(["send", "3"])
+        #expect(result.status == 1)
+        #expect(
+            result.stderr.contains(
+                "The relay answered the login with “250 2.0.0 Ok”, neither accepted (235) nor refused (535)"),
+            "\(result.stderr)")
+        #expect(!result.stderr.contains("refused the username"))
+        #expect(try server.messages().isEmpty)
+    }
+
     @Test func aRelayWithoutTLSIsRefusedWhenTLSIsRequired() throws {
         let sample = try SampleWorkspace()
         let server = try SMTPTestServer()
@@ -159,6 +186,20 @@ import Testing
         }
         let suppressed = try sample.read("subscribers/suppressed.csv")
         #expect(rejected.allSatisfy { suppressed.contains("\($0),hard-bounce,") })
+    }
+
+    @Test func theRunsCountsAgreeWithTheLedgerWhenRetriesRunOut() throws {
+        // Every attempt is refused for now; the second is each recipient's last.
+        let sample = try SampleWorkspace()
+        try sample.generateList(5)
+        let server = try SMTPTestServer(options: ["--tempfail", "1"])
+        try sample.appendToConfig(
+            "[sending]\nretry_after = 1\nmax_attempts = 2\nmax_errors = 1000\n[smtp]\nurl = \"\(server.url)\"\nconnections = 2"
+        )
+        let result = try sample.run(["send", "3", "--rate", "500/s"])
+        #expect(result.stdout.contains("0 sent, 5 failed, 5 deferred"), "\(result.stdout)")
+        #expect(result.stdout.contains("sent 0 · deferred 0 · failed 5"), "\(result.stdout)")
+        #expect(try server.messages().isEmpty)
     }
 
     @Test func killedAtRandomMomentsItFinishesWithNobodySkipped() throws {

@@ -4,7 +4,7 @@ Run with Debian's /usr/bin/python3 (python3-aiosmtpd).
 
   smtp_server.py --maildir DIR [--port 0] [--tls-cert C --tls-key K [--require-tls | --implicit-tls]]
                  [--auth USER:PASSWORD] [--tempfail 0.1] [--drop-in-data 0.05] [--drop-after-data 0.05]
-                 [--reject ADDRESS ...] [--seed N]
+                 [--reject ADDRESS ...] [--seed N] [--auth-answer "250 2.0.0 Ok"]
 
 Prints `READY <port>` once it listens, then serves until killed. Each accepted message is a
 file in DIR/new; DIR/arrivals.jsonl has one line per message: time, envelope sender,
@@ -32,6 +32,7 @@ class Faults:
         self.drop_in_data = args.drop_in_data
         self.drop_after_data = args.drop_after_data
         self.reject = {address.lower() for address in args.reject}
+        self.auth_answer = args.auth_answer
         self.lock = threading.Lock()
 
     def roll(self, probability):
@@ -91,6 +92,14 @@ class FaultySMTP(SMTP):
         super().__init__(handler, **kwargs)
         self.faults = faults
 
+    async def smtp_AUTH(self, arg):
+        # A relay that answers a login with neither 235 (accepted) nor 535 (refused), as
+        # Postfix's smtp-sink does: it says 250 to everything.
+        if self.faults.auth_answer:
+            await self.push(self.faults.auth_answer)
+            return
+        return await super().smtp_AUTH(arg)
+
     async def smtp_DATA(self, arg):
         if self.envelope.rcpt_tos and self.faults.roll(self.faults.drop_in_data):
             await self.push("354 End data with <CR><LF>.<CR><LF>")
@@ -138,6 +147,7 @@ def main():
     parser.add_argument("--drop-after-data", type=float, default=0.0)
     parser.add_argument("--reject", nargs="*", default=[])
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--auth-answer", help="the reply to every AUTH command, instead of logging in")
     args = parser.parse_args()
 
     port = args.port

@@ -72,6 +72,12 @@ public struct RetryPolicy: Sendable {
     public init(settings: SendingSettings) {
         self.init(maxAttempts: settings.maxAttempts, retryAfter: settings.retryAfter, maxAge: settings.maxRetryAge)
     }
+
+    /// Whether a deferral of `recipient` at `now` is their last: they are then failed, not
+    /// retried. (`attempts` counts the attempt that was deferred.)
+    func givesUp(on recipient: ClaimedRecipient, at now: Double) -> Bool {
+        recipient.attempts >= maxAttempts || now - recipient.firstAttemptAt >= maxAge
+    }
 }
 
 extension DeliveryLedger {

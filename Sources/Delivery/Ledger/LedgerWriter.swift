@@ -401,8 +401,7 @@ final class LedgerWriter {
             try markUncertain.run(id)
             try record(.deferred(code: 0, reply: reply), for: recipient, policy: policy, now: now, cursor: &cursor)
         case .deferred(let code, let reply):
-            let exhausted = recipient.attempts >= policy.maxAttempts || now - recipient.firstAttemptAt >= policy.maxAge
-            if exhausted {
+            if policy.givesUp(on: recipient, at: now) {
                 let summary =
                     "gave up after \(recipient.attempts) attempt\(recipient.attempts == 1 ? "" : "s"): \(reply)"
                 try markFailed.run(.integer(Int64(code)), .text(summary), id)

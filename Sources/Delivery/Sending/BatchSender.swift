@@ -76,6 +76,7 @@ public final class BatchSender: Sendable {
                     "`newsletter status \(latest.issue)` shows that send; add --force to send it to the whole list again."
             )
         }
+        if !request.force { try Self.refuseUnrecordedSentIssue(prepared, ledger: ledger, list: request.list) }
         endpoint = try SMTPEndpoint.resolve(
             settings: prepared.config.smtp, override: request.smtpURL, environment: environment)
         secret = try UnsubscribeSecret.load(settings: prepared.config.sending, environment: environment)
@@ -85,6 +86,24 @@ public final class BatchSender: Sendable {
             settings.burst = max(1, Int(rate.perSecond.rounded(.up)))
         }
         self.settings = settings
+    }
+
+    /// An issue marked sent that the ledger has no send of was mailed some other way (or the
+    /// ledger was lost), and marked with `issue freeze`: which lists got it is unknown, so
+    /// mailing it to any list could mail someone twice. A sent issue the ledger knows may go to
+    /// a list it has not been to; one it went to is refused above.
+    private static func refuseUnrecordedSentIssue(_ prepared: PreparedIssue, ledger: DeliveryLedger, list: String)
+        throws
+    {
+        let issue = prepared.issue
+        guard issue.isSent, try ledger.sends(issue: issue.number).isEmpty else { return }
+        var when = ""
+        if let sent = issue.header.sent { when += " on \(ISO8601DateFormatter().string(from: sent))" }
+        if let audience = issue.header.audience { when += " to \(audience) addresses" }
+        throw NewsletterError(
+            "Issue \(issue.number) is marked sent\(when), but this workspace's ledger has no send of it, so which lists got it is unknown.",
+            at: SourceLocation(file: prepared.workspace.displayPath(issue.folder.appending(path: "issue.md"))),
+            hint: "If the list `\(list)` did not get it, add --force to send it anyway.")
     }
 
     public func run(control: SendControl, reporter: some SendReporter) throws -> SendRunResult {

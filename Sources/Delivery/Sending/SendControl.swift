@@ -39,11 +39,12 @@ public final class SendControl: @unchecked Sendable {
         lock.withLock { if stopReason == nil { stopReason = reason } }
     }
 
-    func count(_ result: DeliveryResult) {
+    /// Counts a message's outcome; `givingUp`: a deferral that ends the recipient's retries.
+    func count(_ result: DeliveryResult, givingUp: Bool = false) {
         lock.withLock {
             switch result {
             case .sent: counts.sent += 1
-            case .deferred, .unconfirmed: counts.deferred += 1
+            case .deferred, .unconfirmed: if givingUp { counts.failed += 1 } else { counts.deferred += 1 }
             case .failed: counts.failed += 1
             case .suppressed: counts.suppressed += 1
             case .notAttempted: break

@@ -13,10 +13,12 @@ final class SendWorker: @unchecked Sendable {
     private let control: SendControl
     private let shapes: ShapeCache
     private let gate: StartGate
+    private let policy: RetryPolicy
 
     init(index: Int, sender: BatchSender, control: SendControl, shapes: ShapeCache, gate: StartGate) {
         self.index = index
         self.sender = sender
+        policy = sender.policy
         self.control = control
         self.shapes = shapes
         self.gate = gate
@@ -107,7 +109,9 @@ final class SendWorker: @unchecked Sendable {
                 maker.recycle((consume message).bytes)
                 now = Self.now
                 try batch.record(recipient, result, at: now)
-                control.count(result)
+                // A deferral that is the recipient's last is counted as the failure the ledger
+                // makes of it when it folds the batch (a moment later, by the same rule).
+                control.count(result, givingUp: policy.givesUp(on: recipient, at: now))
                 if case .failed(_, let reply) = result, Self.isBadMailbox(reply),
                     let address = try? EmailAddress(recipient.address)
                 {

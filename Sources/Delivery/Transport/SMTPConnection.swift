@@ -193,6 +193,12 @@ final class SMTPConnection {
         switch status {
         case CURLE_OK:
             return .accepted(reply: reply.isEmpty ? "\(code)" : reply)
+        case CURLE_LOGIN_DENIED where (200...299).contains(code):
+            // Not a refusal: the relay answered the login with something other than 235
+            // (accepted) or 535 (refused), as a sink that says 250 to everything does.
+            return .fatal(
+                "The relay answered the login with “\(reply.isEmpty ? "\(code)" : reply)”, neither accepted (235) nor refused (535). Check that smtp.url is the relay you mean, and leave out smtp.username if it needs no login."
+            )
         case CURLE_LOGIN_DENIED:
             return .fatal("The relay refused the username or password (\(reply.isEmpty ? detail : reply)).")
         case CURLE_USE_SSL_FAILED:

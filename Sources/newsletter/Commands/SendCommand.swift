@@ -118,7 +118,16 @@ struct StatusCommand: ParsableCommand {
         guard !sends.isEmpty else {
             // A number with no issue is a typing mistake, not an issue waiting to be sent.
             try workspace.requireIssue(number)
-            Terminal.print("Issue \(number) has not been sent\(list.map { " to the list `\($0)`" } ?? "").")
+            if let issue = try? workspace.loadIssue(number), issue.isSent {
+                // Marked with `issue freeze`: mailed before this workspace kept a ledger.
+                let when = issue.header.sent.map { " on \(ISO8601DateFormatter().string(from: $0))" } ?? ""
+                let audience = issue.header.audience.map { " to \($0) addresses" } ?? ""
+                Terminal.print(
+                    "Issue \(number) is marked sent\(when)\(audience), but this workspace's ledger has no send of it\(list.map { " to the list `\($0)`" } ?? "")."
+                )
+            } else {
+                Terminal.print("Issue \(number) has not been sent\(list.map { " to the list `\($0)`" } ?? "").")
+            }
             return
         }
         if let note = DeadRunRecovery.recoverIfIdle(sends, ledger: ledger, workspace: workspace) {
