@@ -25,11 +25,11 @@ struct NewsletterCommand: AsyncParsableCommand {
         commandName: "newsletter",
         abstract: "Compose numbered newsletter issues from Markdown news items.",
         discussion: """
-            A workspace is a folder with newsletter.toml, issues/, subscribers/ and templates/.
+            A workspace is a folder with newsletter.toml, issues/, subscribers/ and templates/. \
             Commands work on the workspace that contains the current folder, or on --workspace DIR.
 
-            The editor's loop: news items arrive in issues/inbox/; `issue new` starts the next
-            issue; `issue collect` moves the inbox into it; `check` and `build` render and
+            The editor's loop: news items arrive in issues/inbox/; `issue new` starts the next \
+            issue; `issue collect` moves the inbox into it; `check` and `build` render and \
             validate the email (XHTML), its plain-text version and the web page.
             """,
         subcommands: [

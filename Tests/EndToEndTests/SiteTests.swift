@@ -152,6 +152,18 @@ import Testing
         #expect(try server.get("web").body.hasPrefix("<!DOCTYPE html>"))
     }
 
+    @Test func anAddressThatIsNoSubscriberIsRefusedAsThePreviewStarts() throws {
+        let sample = try SampleWorkspace()
+        // Under `timeout`: a preview that started serving would never end by itself.
+        let result = try CommandLineTool.run(
+            URL(fileURLWithPath: "/usr/bin/timeout"),
+            ["30", CommandLineTool.binary.path, "preview", "3", "--as", "nobody@example.org", "--port", "0"],
+            in: sample.root)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("nobody@example.org is not an active subscriber of the list `main`."))
+        #expect(!result.stdout.contains("Previewing"))
+    }
+
     @Test func reloadsAfterAChangeAndShowsABuildErrorInsteadOfDying() throws {
         let sample = try SampleWorkspace()
         let server = try RunningServer(["preview", "3"], in: sample.root)

@@ -29,11 +29,7 @@ public struct MessagePreview: Sendable {
         try audience.readEach { subscriber in
             if chosen == nil, wanted == nil || subscriber.address.key == wanted { chosen = subscriber }
         }
-        if let address, chosen == nil {
-            throw NewsletterError(
-                "\(address) is not an active subscriber of the list `\(list)`.",
-                hint: "Choose an address from `newsletter subscribers list --list \(list)`, or leave out --as.")
-        }
+        if let address, chosen == nil { throw notActive(address, list: list) }
         let fallback = Subscriber(
             address: try EmailAddress.parsed(prepared.config.sender.email), name: prepared.config.sender.name)
         let subscriber = chosen ?? fallback
@@ -45,6 +41,25 @@ public struct MessagePreview: Sendable {
             to: subscriber.address.description, name: subscriber.name, attributes: subscriber.attributes)
         return MessagePreview(
             recipient: subscriber.address.description, html: personal.html, text: personal.text, raw: message.bytes)
+    }
+}
+
+extension MessagePreview {
+    /// Refuses `address` unless it is an active subscriber of `list`: `preview --as` checks it
+    /// as it starts, so that a typing mistake shows where it was typed, not only in the page.
+    public static func requireActiveSubscriber(_ address: String, of list: String, in workspace: Workspace) throws {
+        let wanted = try EmailAddress.parsed(address).key
+        var found = false
+        try Audience(workspace: workspace, list: list).readEach { subscriber in
+            if subscriber.address.key == wanted { found = true }
+        }
+        if !found { throw notActive(address, list: list) }
+    }
+
+    private static func notActive(_ address: String, list: String) -> NewsletterError {
+        NewsletterError(
+            "\(address) is not an active subscriber of the list `\(list)`.",
+            hint: "Choose an address from `newsletter subscribers list --list \(list)`, or leave out --as.")
     }
 }
 

@@ -28,7 +28,9 @@ final class ProcessLock {
             close(descriptor)
             throw NewsletterError(
                 "Another `newsletter send` is running in this workspace.",
-                hint: "Wait for it to finish (or stop it with Ctrl-C); `newsletter status` shows its progress.")
+                hint:
+                    "Wait for it to finish (or stop it with Ctrl-C); `newsletter status` with the issue's number shows its progress."
+            )
         }
     }
 

@@ -94,7 +94,7 @@ public enum WorkspaceInitializer {
         # retry_after = 60                 # seconds before the first retry, doubled each time
         # max_retry_age = 86400            # seconds after the first attempt
         # max_errors = 100                 # the send pauses after this many failures in a run
-        # secret_file = "/etc/newsletter/secret"       # else NEWSLETTER_SECRET
+        # secret_file = "/etc/newsletter/secret"       # read when NEWSLETTER_SECRET is not set
         # unsubscribe_email = "unsubscribe@example.org" # default: the sender's address
 
         """#

@@ -14,9 +14,12 @@ public enum SiteServer {
         workspace: Workspace, number: Int, list: String?, recipient: String?, host: String, port: Int,
         announce: @escaping @Sendable (String) -> Void
     ) async throws {
-        // The issue must exist; a build problem is shown in the page instead.
-        _ = try workspace.loadConfig()
+        // The issue must exist, and the subscriber named; a build problem is shown in the page instead.
+        let config = try workspace.loadConfig()
         if !(try workspace.issueNumbers()).contains(number) { _ = try workspace.loadIssue(number) }
+        if let recipient {
+            try MessagePreview.requireActiveSubscriber(recipient, of: list ?? config.lists.defaultList, in: workspace)
+        }
         let router = Router()
         router.add(middleware: ControlCharacterGuard())
         try PreviewRoutes(workspace: workspace, number: number, list: list, recipient: recipient).add(to: router)

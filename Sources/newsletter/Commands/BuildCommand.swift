@@ -8,9 +8,9 @@ struct BuildCommand: ParsableCommand {
         commandName: "build",
         abstract: "Render an issue to email.xhtml, email.txt and web.html, validated.",
         discussion: """
-            The email is validated against the XHTML 1.0 Transitional DTD and the web page with
-            libxml2's HTML parser; any problem fails the build and nothing is written.
-            Personal values (the subscriber's name, the unsubscribe link) appear as the
+            The email is validated against the XHTML 1.0 Transitional DTD and the web page with \
+            libxml2's HTML parser; any problem fails the build and nothing is written. \
+            Personal values (the subscriber's name, the unsubscribe link) appear as the \
             placeholders that sending fills in.
             Example: newsletter build 3 --out /tmp/issue-3
             """)
@@ -40,7 +40,7 @@ struct CheckCommand: ParsableCommand {
         commandName: "check",
         abstract: "Validate issues without writing anything (for an editor's own CI).",
         discussion: """
-            With issue numbers, checks those issues; without, checks every issue and every item
+            With issue numbers, checks those issues; without, checks every issue and every item \
             in the inbox. Exits 1 if anything is wrong, listing every problem with its file and line.
             Example: newsletter check 3
             """)

@@ -13,9 +13,9 @@ struct NewsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Import an RSS 2.0, RSS 1.0 or Atom feed's new entries into issues/inbox/ as news items.",
             discussion: """
-                The feed is fetched (http or https, at most 5 redirects, 10 MB at most) or read from a
-                file, and parsed completely before anything is written. Entries already imported are
-                recognised by their guid or id (the item's `source`) and skipped; HTML bodies are
+                The feed is fetched (http or https, at most 5 redirects, 10 MB at most) or read from a \
+                file, and parsed completely before anything is written. Entries already imported are \
+                recognised by their guid or id (the item's `source`) and skipped; HTML bodies are \
                 sanitised and turned into Markdown.
                 Example: newsletter news import https://www.example.org/news/feed.xml --since 2026-11-01
                 """)

@@ -8,10 +8,10 @@ struct SendCommand: ParsableCommand {
         commandName: "send",
         abstract: "Mail an issue to every active subscriber of a list, once each.",
         discussion: """
-            The audience (the list, less suppressed and repeated addresses) is frozen when the send
-            starts. If the send is stopped or killed, run the same command again: it continues with
-            whatever is pending or deferred. Ctrl-C stops cleanly after the messages in flight.
-            The SMTP password comes from NEWSLETTER_SMTP_PASSWORD (or smtp.password_file), the
+            The audience (the list, less suppressed and repeated addresses) is frozen when the send \
+            starts. If the send is stopped or killed, run the same command again: it continues with \
+            whatever is pending or deferred. Ctrl-C stops cleanly after the messages in flight. \
+            The SMTP password comes from NEWSLETTER_SMTP_PASSWORD (or smtp.password_file), the \
             unsubscribe key from NEWSLETTER_SECRET (or sending.secret_file).
             Examples:
               newsletter send 3 --dry-run

@@ -9,9 +9,9 @@ struct PreviewCommand: AsyncParsableCommand {
         commandName: "preview",
         abstract: "Preview an issue in a browser, as a subscriber will get it, refreshed as you edit.",
         discussion: """
-            Serves, on this machine only by default: the email as the subscriber gets it, its plain
-            text, the web page, the headers and the raw message (.eml), and every validation problem
-            with its line. The page reloads itself when an item, the issue, a template, a list or
+            Serves, on this machine only by default: the email as the subscriber gets it, its plain \
+            text, the web page, the headers and the raw message (.eml), and every validation problem \
+            with its line. The page reloads itself when an item, the issue, a template, a list or \
             the config changes. Ctrl-C stops it.
             Example: newsletter preview 3 --as agnes.banfi@example.org --open
             """)
@@ -45,9 +45,9 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Serve the unsubscribe endpoints and the archive, behind a reverse proxy.",
         discussion: """
-            GET /unsubscribe/TOKEN shows a confirmation page; POST /unsubscribe/TOKEN with
-            List-Unsubscribe=One-Click (RFC 8058) adds the address to subscribers/suppressed.csv.
-            Everything else is the archive, built into --archive first. The key of the tokens
+            GET /unsubscribe/TOKEN shows a confirmation page; POST /unsubscribe/TOKEN with \
+            List-Unsubscribe=One-Click (RFC 8058) adds the address to subscribers/suppressed.csv. \
+            Everything else is the archive, built into --archive first. The key of the tokens \
             comes from NEWSLETTER_SECRET or sending.secret_file, as for `send`.
             Example: newsletter serve --host 127.0.0.1 --port 8080
             """)
@@ -77,8 +77,8 @@ struct ArchiveCommand: ParsableCommand {
         commandName: "archive",
         abstract: "Write the static archive: an index of the sent issues, a page per issue, an Atom feed.",
         discussion: """
-            Each issue's page is the one frozen when it was sent, at issues/NNN/ (the address each
-            email's "view in browser" link points to under base_url). Every page is checked with
+            Each issue's page is the one frozen when it was sent, at issues/NNN/ (the address each \
+            email's "view in browser" link points to under base_url). Every page is checked with \
             libxml2 and the feed must be well-formed XML, before anything is written.
             Example: newsletter archive --out /var/www/newsletter
             """)
@@ -104,7 +104,7 @@ struct FreezeCommand: ParsableCommand {
         commandName: "freeze",
         abstract: "Mark an issue sent and keep it as the templates render it now (for issues sent by other means).",
         discussion: """
-            `newsletter send` freezes an issue by itself when a send completes; this is for issues
+            `newsletter send` freezes an issue by itself when a send completes; this is for issues \
             that went out before the workspace existed. Example: newsletter issue freeze 2 --sent 2026-08-03T08:00:00Z --audience 412
             """)
 

@@ -129,7 +129,7 @@ struct SubscribersCommand: ParsableCommand {
 
         @OptionGroup var workspaceOptions: WorkspaceOptions
         @Argument(help: "The address.") var address: String
-        @Option(help: "unsubscribed, hard-bounce, complaint or manual (default: manual).") var reason: String = "manual"
+        @Option(help: "unsubscribed, hard-bounce, complaint or manual.") var reason: String = "manual"
 
         func validate() throws {
             guard SuppressionList.Reason(rawValue: reason) != nil else {
@@ -155,7 +155,7 @@ struct SubscribersCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Add the rows of a CSV file (with an `email` column) to a list.",
             discussion: """
-                Rows are checked one by one: a bad row is reported with its line and skipped, an address
+                Rows are checked one by one: a bad row is reported with its line and skipped, an address \
                 already on the list is left alone, new columns are added to the list.
                 Example: newsletter subscribers import ~/Downloads/conference-signups.csv --list main
                 """)
