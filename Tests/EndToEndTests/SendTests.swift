@@ -33,6 +33,8 @@ import Testing
         let counts = "pending 0 · sending 0 · sent \(expected.count) · deferred 0 · failed 0 · suppressed 0"
         #expect(result.stdout.contains(counts), "\(result.stdout)")
         #expect(try sample.run(["status", "3"]).stdout.contains(counts))
+        // Without a number: the issue of the send started last.
+        #expect(try sample.run(["status"]).stdout.contains("Issue 3 → main (send 1"))
         let messages = try server.messages()
         #expect(messages.count == expected.count)
         #expect(Set(messages.compactMap(\.to)) == Set(expected))
@@ -120,6 +122,7 @@ import Testing
                 "Issue 1 is marked sent on 2026-05-04T08:00:00Z to 27 addresses, but this workspace's ledger has no send of it."
             ))
         #expect(try sample.run(["status", "3"]).stdout.contains("Issue 3 has not been sent."))
+        #expect(try sample.run(["status"]).stdout.contains("Nothing has been sent from this workspace yet."))
     }
 
     @Test func aLoginAnsweredWithNeitherYesNorNoIsAClearError() throws {

@@ -171,6 +171,14 @@ extension DeliveryLedger {
         }
     }
 
+    /// The send started last, of any issue and list: the one running, or the last one.
+    public func latestSend() throws -> SendRecord? {
+        try database.read { database in
+            try Row.fetchOne(database, sql: "SELECT * FROM send ORDER BY started_at DESC, id DESC LIMIT 1")
+                .map(SendRecord.init(row:))
+        }
+    }
+
     public func sends(issue: Int) throws -> [SendRecord] {
         try database.read { database in
             try Row.fetchAll(

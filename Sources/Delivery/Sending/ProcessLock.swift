@@ -29,7 +29,7 @@ final class ProcessLock {
             throw NewsletterError(
                 "Another `newsletter send` is running in this workspace.",
                 hint:
-                    "Wait for it to finish (or stop it with Ctrl-C); `newsletter status` with the issue's number shows its progress."
+                    "Wait for it to finish (or stop it with Ctrl-C); `newsletter status` shows its progress."
             )
         }
     }

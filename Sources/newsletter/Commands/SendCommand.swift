@@ -108,12 +108,16 @@ struct StatusCommand: ParsableCommand {
         abstract: "Show how the sends of an issue went: counts by state, failures with the relay's replies.")
 
     @OptionGroup var workspaceOptions: WorkspaceOptions
-    @Argument(help: "The issue number.") var number: Int
+    @Argument(help: "The issue number (default: the issue of the send started last).") var number: Int?
     @Option(help: "Only the sends to this list.") var list: String?
 
     func run() throws {
         let workspace = try workspaceOptions.workspace()
         let ledger = try DeliveryLedger(workspace: workspace)
+        guard let number = try number ?? ledger.latestSend()?.issue else {
+            Terminal.print("Nothing has been sent from this workspace yet.")
+            return
+        }
         let sends = try ledger.sends(issue: number).filter { list == nil || $0.list == list }
         guard !sends.isEmpty else {
             // A number with no issue is a typing mistake, not an issue waiting to be sent.
