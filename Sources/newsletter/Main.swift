@@ -7,8 +7,9 @@ import NewsletterCore
 enum Main {
     static func main() async {
         do {
-            try NegativeNumbers.refuse(in: CommandLine.arguments.dropFirst())
-            var command = try NewsletterCommand.parseAsRoot()
+            let arguments = LeadingWorkspaceOption.moved(Array(CommandLine.arguments.dropFirst()))
+            try NegativeNumbers.refuse(in: arguments[...])
+            var command = try NewsletterCommand.parseAsRoot(arguments)
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

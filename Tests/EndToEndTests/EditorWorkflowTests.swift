@@ -2,6 +2,18 @@ import Foundation
 import Testing
 
 @Suite struct EditorWorkflowTests {
+    @Test func theWorkspaceMayBeNamedBeforeTheCommandAsWithGit() throws {
+        let sample = try SampleWorkspace()
+        let elsewhere = FileManager.default.temporaryDirectory
+        for arguments in [
+            ["-C", sample.root.path, "issue", "list"], ["--workspace=\(sample.root.path)", "issue", "list"],
+        ] {
+            let result = try CommandLineTool.run(arguments, in: elsewhere)
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stdout.contains("Northbridge Alliance Newsletter, Issue n. 3"))
+        }
+    }
+
     @Test func listAndShowMatchTheGoldenFiles() throws {
         let sample = try SampleWorkspace()
         let list = try sample.run("issue", "list")
