@@ -78,6 +78,19 @@ import Testing
                 "error: templates/web.html.mustache:", "syntax error: a section is closed with a different name",
             ]),
         Case(
+            // Found by Mustache only past the last line: the error names where the section opens.
+            name: "template section left open", command: ["build", "3"],
+            breakWorkspace: { sample in
+                let template = try sample.read("templates/email.txt.mustache")
+                try sample.write(
+                    template.replacingOccurrences(of: "{{/organisation.website}}", with: ""),
+                    to: "templates/email.txt.mustache")
+            },
+            expected: [
+                "error: templates/email.txt.mustache:50: The template's section {{#organisation.website}} is not closed by the end of the file.",
+                "Close it with {{/organisation.website}}",
+            ]),
+        Case(
             name: "template rendering invalid XHTML", command: ["check", "3"],
             breakWorkspace: { sample in
                 let template = try sample.read("templates/email.xhtml.mustache")

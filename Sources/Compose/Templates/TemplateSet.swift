@@ -57,6 +57,13 @@ public struct TemplateSet: Sendable {
         do {
             return try MustacheTemplate(string: source)
         } catch let error as MustacheTemplate.ParserError {
+            // A section left open is found only at the end, past the last line: name its opening.
+            if error.context.line.isEmpty, let open = unclosedSection(in: text) {
+                throw NewsletterError(
+                    "The template's section {{#\(open.name)}} is not closed by the end of the file.",
+                    at: SourceLocation(file: origin, line: open.line),
+                    hint: "Close it with {{/\(open.name)}} where it should end.")
+            }
             throw NewsletterError(
                 "The template has a syntax error: \(describe(error.error)).",
                 at: SourceLocation(file: origin, line: error.context.lineNumber),
@@ -64,6 +71,27 @@ public struct TemplateSet: Sendable {
                     "The line reads `\(error.context.line.trimmingCharacters(in: .whitespaces))`; check that every {{#section}} is closed by a matching {{/section}}."
             )
         }
+    }
+
+    /// The innermost section (`{{#name}}` or `{{^name}}`) that `text` opens and never closes,
+    /// with its line; only for reporting, after Mustache's parser has refused the template.
+    private static func unclosedSection(in text: String) -> (name: String, line: Int)? {
+        var open: [(name: String, line: Int)] = []
+        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            var rest = line[...]
+            while let start = rest.range(of: "{{"), let end = rest[start.upperBound...].range(of: "}}") {
+                let tag = rest[start.upperBound..<end.lowerBound].trimmingCharacters(in: .whitespaces)
+                rest = rest[end.upperBound...]
+                guard let kind = tag.first, "#^/".contains(kind) else { continue }
+                let name = tag.dropFirst().trimmingCharacters(in: .whitespaces)
+                if kind == "/" {
+                    if let index = open.lastIndex(where: { $0.name == name }) { open.removeSubrange(index...) }
+                } else {
+                    open.append((name, number + 1))
+                }
+            }
+        }
+        return open.last
     }
 
     /// A subscriber's own text never becomes markup: `{{{subscriber.city}}}` or
