@@ -52,6 +52,13 @@ import Testing
     @Test func narrowTablesAlignWideTablesBecomeRecords() {
         let narrow = MarkdownText("| A | Bee |\n|---|---|\n| 1 | 2 |\n", allowRawHTML: false)
         #expect(narrow.text == "A | Bee\n--+----\n1 | 2")
+        // As the table asks: right-aligned numbers, a centred column.
+        let aligned = MarkdownText(
+            "| Country | Checks | Mid |\n|---|--:|:-:|\n| Denmark | 41 200 | x |\n| Malta | 900 | yy |\n",
+            allowRawHTML: false)
+        #expect(
+            aligned.text
+                == "Country | Checks | Mid\n--------+--------+----\nDenmark | 41 200 |  x\nMalta   |    900 | yy")
         let wide = MarkdownText(
             "| Country | Speed checks in 2024 | Speed checks in 2025 | Share of drivers over the limit |\n|---|---|---|---|\n| Denmark | 41 200 | 48 900 | 3.1 % |\n",
             allowRawHTML: false)

@@ -67,8 +67,9 @@ struct PlainTextRenderer {
         return items.joined(separator: tight ? "\n" : "\n\n")
     }
 
-    /// A GFM table as aligned columns; a table too wide for that becomes one block per row,
-    /// each cell under its column's heading.
+    /// A GFM table as aligned columns (left, or right and centred as the table's `--:` and
+    /// `:-:` ask); a table too wide for that becomes one block per row, each row named by its
+    /// first cell and each other cell under its column's heading.
     private mutating func table(_ node: OpaquePointer) -> String {
         var rows: [[String]] = []
         for row in children(of: node) {
@@ -85,15 +86,36 @@ struct PlainTextRenderer {
                 return ([cells.first ?? ""] + fields).joined(separator: "\n")
             }.joined(separator: "\n\n")
         }
+        let alignments = Self.alignments(of: node, columns: columns)
         var lines = rows.map { cells in
             cells.enumerated().map { column, cell in
-                column < cells.count - 1 ? cell.padding(toLength: widths[column], withPad: " ", startingAt: 0) : cell
+                let room = widths[column] - cell.count
+                // The last column gains no trailing spaces.
+                let after = column < cells.count - 1
+                switch alignments[column] {
+                case UInt8(ascii: "r"):
+                    return String(repeating: " ", count: room) + cell
+                case UInt8(ascii: "c"):
+                    return String(repeating: " ", count: room / 2) + cell
+                        + (after ? String(repeating: " ", count: room - room / 2) : "")
+                default:
+                    return after ? cell + String(repeating: " ", count: room) : cell
+                }
             }.joined(separator: " | ")
         }
         if lines.count > 1 {
             lines.insert(widths.map { String(repeating: "-", count: $0) }.joined(separator: "-+-"), at: 1)
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// Each column's alignment as cmark-gfm keeps it: `l`, `c`, `r`, or 0 when none was asked.
+    private static func alignments(of table: OpaquePointer, columns: Int) -> [UInt8] {
+        let stored = Int(cmark_gfm_extensions_get_table_columns(table))
+        guard let pointer = cmark_gfm_extensions_get_table_alignments(table) else {
+            return Array(repeating: 0, count: columns)
+        }
+        return (0..<columns).map { $0 < stored ? pointer[$0] : 0 }
     }
 
     // MARK: Inlines
