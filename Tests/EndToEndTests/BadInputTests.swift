@@ -78,12 +78,18 @@ import Testing
                 "error: templates/web.html.mustache:", "syntax error: a section is closed with a different name",
             ]),
         Case(
-            // Found by Mustache only past the last line: the error names where the section opens.
+            // Found by Mustache only at the end of the file: the error names where the section
+            // opens, past a comment over two lines that shows a section tag, in a file that
+            // does not end with a line break.
             name: "template section left open", command: ["build", "3"],
             breakWorkspace: { sample in
                 let template = try sample.read("templates/email.txt.mustache")
                 try sample.write(
-                    template.replacingOccurrences(of: "{{/organisation.website}}", with: ""),
+                    String(
+                        template.replacingOccurrences(
+                            of: "{{/organisation.website}}",
+                            with: "{{! a comment, whose second line\nshows {{#bogus }}"
+                        ).trimmingCharacters(in: .newlines)),
                     to: "templates/email.txt.mustache")
             },
             expected: [

@@ -12,6 +12,9 @@ import Testing
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.stdout.contains("Northbridge Alliance Newsletter, Issue n. 3"))
         }
+        // `help` takes no workspace: the option is dropped before it.
+        let help = try CommandLineTool.run(["-C", sample.root.path, "help", "send"], in: elsewhere)
+        #expect(help.stdout.contains("OVERVIEW: Mail an issue"), "\(help.stderr)")
     }
 
     @Test func listAndShowMatchTheGoldenFiles() throws {

@@ -35,6 +35,9 @@ import Testing
         #expect(try sample.run(["status", "3"]).stdout.contains(counts))
         // Without a number: the issue of the send started last.
         #expect(try sample.run(["status"]).stdout.contains("Issue 3 → main (send 1"))
+        #expect(
+            try sample.run(["status", "--list", "partners"]).stdout.contains(
+                "Nothing has been sent from this workspace yet to the list `partners`."))
         let messages = try server.messages()
         #expect(messages.count == expected.count)
         #expect(Set(messages.compactMap(\.to)) == Set(expected))
@@ -135,10 +138,24 @@ import Testing
         let result = try sample.run(["send", "3"])
         #expect(result.status == 1)
         #expect(
-            result.stderr.contains(
-                "The relay answered the login with “250 2.0.0 Ok”, neither accepted (235) nor refused (535)"),
+            result.stderr.contains("or it answered the login with “250 2.0.0 Ok”, where 235 accepts and 535 refuses"),
             "\(result.stderr)")
         #expect(!result.stderr.contains("refused the username"))
+        #expect(try server.messages().isEmpty)
+    }
+
+    @Test func aRelayOfferingNoLoginMethodCurlKnowsIsAClearError() throws {
+        let sample = try SampleWorkspace()
+        let server = try SMTPTestServer(options: ["--auth", "newsletter:secret", "--auth-unknown-only"])
+        try sample.write("secret\n", to: "smtp-password")
+        try sample.appendToConfig(
+            "[smtp]\nurl = \"\(server.url)\"\nusername = \"newsletter\"\npassword_file = \"smtp-password\"\nstarttls = \"off\""
+        )
+        let result = try sample.run(["send", "3"])
+        #expect(result.status == 1)
+        #expect(
+            result.stderr.contains("The login did not go through, though the relay refused nothing"), "\(result.stderr)"
+        )
         #expect(try server.messages().isEmpty)
     }
 

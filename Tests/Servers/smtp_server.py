@@ -4,7 +4,7 @@ Run with Debian's /usr/bin/python3 (python3-aiosmtpd).
 
   smtp_server.py --maildir DIR [--port 0] [--tls-cert C --tls-key K [--require-tls | --implicit-tls]]
                  [--auth USER:PASSWORD] [--tempfail 0.1] [--drop-in-data 0.05] [--drop-after-data 0.05]
-                 [--reject ADDRESS ...] [--seed N] [--auth-answer "250 2.0.0 Ok"]
+                 [--reject ADDRESS ...] [--seed N] [--auth-answer "250 2.0.0 Ok"] [--auth-unknown-only]
 
 Prints `READY <port>` once it listens, then serves until killed. Each accepted message is a
 file in DIR/new; DIR/arrivals.jsonl has one line per message: time, envelope sender,
@@ -33,6 +33,7 @@ class Faults:
         self.drop_after_data = args.drop_after_data
         self.reject = {address.lower() for address in args.reject}
         self.auth_answer = args.auth_answer
+        self.auth_unknown_only = args.auth_unknown_only
         self.lock = threading.Lock()
 
     def roll(self, probability):
@@ -119,6 +120,11 @@ class FaultyController(Controller):
         return FaultySMTP(self.handler, self.faults, **self.SMTP_kwargs)
 
 
+async def unknown_login_method(smtp, _, args):
+    """AUTH XNEWSLETTERTEST: a method no client knows, offered alone by --auth-unknown-only."""
+    return AuthResult(success=False)
+
+
 def authenticator_for(credentials):
     user, password = credentials.split(":", 1)
 
@@ -148,6 +154,7 @@ def main():
     parser.add_argument("--reject", nargs="*", default=[])
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--auth-answer", help="the reply to every AUTH command, instead of logging in")
+    parser.add_argument("--auth-unknown-only", action="store_true", help="offer only a login method no client knows")
     args = parser.parse_args()
 
     port = args.port
@@ -165,6 +172,9 @@ def main():
         else:
             kwargs["tls_context"] = context
             kwargs["require_starttls"] = args.require_tls
+    if args.auth_unknown_only:
+        FaultySMTP.auth_XNEWSLETTERTEST = unknown_login_method
+        kwargs["auth_exclude_mechanism"] = ["LOGIN", "PLAIN"]
     if args.auth:
         kwargs["authenticator"] = authenticator_for(args.auth)
         kwargs["auth_required"] = True

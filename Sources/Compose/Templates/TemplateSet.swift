@@ -57,8 +57,9 @@ public struct TemplateSet: Sendable {
         do {
             return try MustacheTemplate(string: source)
         } catch let error as MustacheTemplate.ParserError {
-            // A section left open is found only at the end, past the last line: name its opening.
-            if error.context.line.isEmpty, let open = unclosedSection(in: text) {
+            // A section left open is found only at the end of the file: name where it opens.
+            if case .expectedSectionEnd? = error.error as? MustacheTemplate.Error, let open = unclosedSection(in: text)
+            {
                 throw NewsletterError(
                     "The template's section {{#\(open.name)}} is not closed by the end of the file.",
                     at: SourceLocation(file: origin, line: open.line),
@@ -75,21 +76,30 @@ public struct TemplateSet: Sendable {
 
     /// The innermost section (`{{#name}}` or `{{^name}}`) that `text` opens and never closes,
     /// with its line; only for reporting, after Mustache's parser has refused the template.
+    /// `nil` once the delimiters change (`{{=<% %>=}}`): the tags that follow are not read.
     private static func unclosedSection(in text: String) -> (name: String, line: Int)? {
         var open: [(name: String, line: Int)] = []
-        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            var rest = line[...]
-            while let start = rest.range(of: "{{"), let end = rest[start.upperBound...].range(of: "}}") {
-                let tag = rest[start.upperBound..<end.lowerBound].trimmingCharacters(in: .whitespaces)
-                rest = rest[end.upperBound...]
-                guard let kind = tag.first, "#^/".contains(kind) else { continue }
+        var rest = text[...]
+        var line = 1
+        while let start = rest.range(of: "{{") {
+            line += rest[..<start.lowerBound].count(where: { $0 == "\n" })
+            // A triple mustache closes with }}}; a comment may span lines.
+            let closing = rest[start.upperBound...].hasPrefix("{") ? "}}}" : "}}"
+            guard let end = rest[start.upperBound...].range(of: closing) else { break }
+            let inside = rest[start.upperBound..<end.lowerBound]
+            let tag = inside.trimmingCharacters(in: .whitespacesAndNewlines)
+            rest = rest[end.upperBound...]
+            guard let kind = tag.first else { continue }
+            if kind == "=" { return nil }
+            if "#^/".contains(kind) {
                 let name = tag.dropFirst().trimmingCharacters(in: .whitespaces)
                 if kind == "/" {
                     if let index = open.lastIndex(where: { $0.name == name }) { open.removeSubrange(index...) }
                 } else {
-                    open.append((name, number + 1))
+                    open.append((name, line))
                 }
             }
+            line += inside.count(where: { $0 == "\n" })
         }
         return open.last
     }

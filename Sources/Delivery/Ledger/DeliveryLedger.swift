@@ -171,11 +171,18 @@ extension DeliveryLedger {
         }
     }
 
-    /// The send started last, of any issue and list: the one running, or the last one.
-    public func latestSend() throws -> SendRecord? {
+    /// The send `status` shows when no issue is named: the newest unfinished one (a send that
+    /// is running is unfinished, and may be one started before others and resumed), else the
+    /// newest; of `list` only, when one is named. Newest by id: a clock set back does not
+    /// reorder them.
+    public func latestSend(list: String? = nil) throws -> SendRecord? {
         try database.read { database in
-            try Row.fetchOne(database, sql: "SELECT * FROM send ORDER BY started_at DESC, id DESC LIMIT 1")
-                .map(SendRecord.init(row:))
+            try Row.fetchOne(
+                database,
+                sql:
+                    "SELECT * FROM send WHERE ?1 IS NULL OR list = ?1 ORDER BY completed_at IS NULL DESC, id DESC LIMIT 1",
+                arguments: [list]
+            ).map(SendRecord.init(row:))
         }
     }
 

@@ -194,10 +194,12 @@ final class SMTPConnection {
         case CURLE_OK:
             return .accepted(reply: reply.isEmpty ? "\(code)" : reply)
         case CURLE_LOGIN_DENIED where (200...299).contains(code):
-            // Not a refusal: the relay answered the login with something other than 235
-            // (accepted) or 535 (refused), as a sink that says 250 to everything does.
+            // Not a refusal. Either the relay offers only login methods curl does not know
+            // (curl then sends none, and says so only in its verbose output), or it answered
+            // the login with neither 235 (accepted) nor 535 (refused), as a sink that says 250
+            // to everything does.
             return .fatal(
-                "The relay answered the login with “\(reply.isEmpty ? "\(code)" : reply)”, neither accepted (235) nor refused (535). Check that smtp.url is the relay you mean, and leave out smtp.username if it needs no login."
+                "The login did not go through, though the relay refused nothing: it offers no login method that libcurl supports, or it answered the login with “\(reply.isEmpty ? "\(code)" : reply)”, where 235 accepts and 535 refuses. Check that smtp.url is the relay you mean, and leave out smtp.username if it needs no login."
             )
         case CURLE_LOGIN_DENIED:
             return .fatal("The relay refused the username or password (\(reply.isEmpty ? detail : reply)).")

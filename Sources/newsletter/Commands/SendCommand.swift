@@ -108,21 +108,23 @@ struct StatusCommand: ParsableCommand {
         abstract: "Show how the sends of an issue went: counts by state, failures with the relay's replies.")
 
     @OptionGroup var workspaceOptions: WorkspaceOptions
-    @Argument(help: "The issue number (default: the issue of the send started last).") var number: Int?
+    @Argument(help: "The issue number (default: the issue of a send not finished, else of the last send).")
+    var number: Int?
     @Option(help: "Only the sends to this list.") var list: String?
 
     func run() throws {
         let workspace = try workspaceOptions.workspace()
         let ledger = try DeliveryLedger(workspace: workspace)
-        guard let number = try number ?? ledger.latestSend()?.issue else {
-            Terminal.print("Nothing has been sent from this workspace yet.")
+        guard let number = try number ?? ledger.latestSend(list: list)?.issue else {
+            Terminal.print("Nothing has been sent from this workspace yet\(list.map { " to the list `\($0)`" } ?? "").")
             return
         }
-        let sends = try ledger.sends(issue: number).filter { list == nil || $0.list == list }
+        let everySend = try ledger.sends(issue: number)
+        let sends = everySend.filter { list == nil || $0.list == list }
         guard !sends.isEmpty else {
             // A number with no issue is a typing mistake, not an issue waiting to be sent.
             try workspace.requireIssue(number)
-            if let issue = try? workspace.loadIssue(number), issue.isSent {
+            if everySend.isEmpty, let issue = try? workspace.loadIssue(number), issue.isSent {
                 // Marked with `issue freeze`: mailed before this workspace kept a ledger.
                 let when = issue.header.sent.map { " on \(ISO8601DateFormatter().string(from: $0))" } ?? ""
                 let audience = issue.header.audience.map { " to \($0) addresses" } ?? ""

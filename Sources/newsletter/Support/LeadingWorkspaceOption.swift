@@ -14,6 +14,8 @@ enum LeadingWorkspaceOption {
             return arguments
         }
         var rest = Array(arguments.dropFirst(taken))
+        // `help` takes no workspace.
+        if rest.first == "help" { return rest }
         // Before a `--`, after which everything is an argument.
         let end = rest.firstIndex(of: "--") ?? rest.endIndex
         rest.insert(contentsOf: arguments.prefix(taken), at: end)
