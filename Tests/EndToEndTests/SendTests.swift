@@ -91,13 +91,7 @@ import Testing
     }
 
     @Test func aWrongPasswordIsAClearErrorAndNothingIsLost() throws {
-        let sample = try SampleWorkspace()
-        let server = try SMTPTestServer(options: ["--auth", "newsletter:right"])
-        try sample.write("wrong\n", to: "smtp-password")
-        try sample.appendToConfig(
-            "[smtp]\nurl = \"\(server.url)\"\nusername = \"newsletter\"\npassword_file = \"smtp-password\"\nstarttls = \"off\""
-        )
-        let result = try sample.run(["send", "3"])
+        let (sample, server, result) = try sendLoggingIn(password: "wrong", relay: ["--auth", "newsletter:right"])
         #expect(result.status == 1)
         #expect(result.stderr.contains("refused the username or password"))
         #expect(!result.stderr.contains("wrong") || !result.stderr.contains("NEWSLETTER_SMTP_PASSWORD=wrong"))
@@ -129,13 +123,8 @@ import Testing
     }
 
     @Test func aLoginAnsweredWithNeitherYesNorNoIsAClearError() throws {
-        let sample = try SampleWorkspace()
-        let server = try SMTPTestServer(options: ["--auth", "newsletter:secret", "--auth-answer", "250 2.0.0 Ok"])
-        try sample.write("secret\n", to: "smtp-password")
-        try sample.appendToConfig(
-            "[smtp]\nurl = \"\(server.url)\"\nusername = \"newsletter\"\npassword_file = \"smtp-password\"\nstarttls = \"off\""
-        )
-        let result = try sample.run(["send", "3"])
+        let (_, server, result) = try sendLoggingIn(
+            password: "secret", relay: ["--auth", "newsletter:secret", "--auth-answer", "250 2.0.0 Ok"])
         #expect(result.status == 1)
         #expect(
             result.stderr.contains("or it answered the login with “250 2.0.0 Ok”, where 235 accepts and 535 refuses"),
@@ -145,13 +134,8 @@ import Testing
     }
 
     @Test func aRelayOfferingNoLoginMethodCurlKnowsIsAClearError() throws {
-        let sample = try SampleWorkspace()
-        let server = try SMTPTestServer(options: ["--auth", "newsletter:secret", "--auth-unknown-only"])
-        try sample.write("secret\n", to: "smtp-password")
-        try sample.appendToConfig(
-            "[smtp]\nurl = \"\(server.url)\"\nusername = \"newsletter\"\npassword_file = \"smtp-password\"\nstarttls = \"off\""
-        )
-        let result = try sample.run(["send", "3"])
+        let (_, server, result) = try sendLoggingIn(
+            password: "secret", relay: ["--auth", "newsletter:secret", "--auth-unknown-only"])
         #expect(result.status == 1)
         #expect(
             result.stderr.contains("The login did not go through, though the relay refused nothing"), "\(result.stderr)"
@@ -234,6 +218,20 @@ import Testing
         // (200 at once) and 200/s for about a second, so the three runs cannot mail all 1,600
         // however fast the machine.
         try killThenFinish(listSize: 1600, rate: "200/s", kills: 3, after: 0.5...1.0)
+    }
+
+    /// `send 3` of the sample as the user `newsletter` with `password` (from a file), to a relay
+    /// started with `relay`'s options, without TLS.
+    private func sendLoggingIn(password: String, relay: [String]) throws -> (
+        SampleWorkspace, SMTPTestServer, CommandLineTool.Result
+    ) {
+        let sample = try SampleWorkspace()
+        let server = try SMTPTestServer(options: relay)
+        try sample.write(password + "\n", to: "smtp-password")
+        try sample.appendToConfig(
+            "[smtp]\nurl = \"\(server.url)\"\nusername = \"newsletter\"\npassword_file = \"smtp-password\"\nstarttls = \"off\""
+        )
+        return (sample, server, try sample.run(["send", "3"]))
     }
 
     /// The sample workspace with `listSize` generated subscribers, sending to a plain SMTP

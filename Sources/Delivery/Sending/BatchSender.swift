@@ -97,11 +97,8 @@ public final class BatchSender: Sendable {
     {
         let issue = prepared.issue
         guard issue.isSent, try ledger.sends(issue: issue.number).isEmpty else { return }
-        var when = ""
-        if let sent = issue.header.sent { when += " on \(ISO8601DateFormatter().string(from: sent))" }
-        if let audience = issue.header.audience { when += " to \(audience) addresses" }
         throw NewsletterError(
-            "Issue \(issue.number) is marked sent\(when), but this workspace's ledger has no send of it, so which lists got it is unknown.",
+            "Issue \(issue.number) is \(issue.header.markedSent), but this workspace's ledger has no send of it, so which lists got it is unknown.",
             at: SourceLocation(file: prepared.workspace.displayPath(issue.folder.appending(path: "issue.md"))),
             hint: "If the list `\(list)` did not get it, add --force to send it anyway.")
     }

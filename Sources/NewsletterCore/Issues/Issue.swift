@@ -29,6 +29,12 @@ public struct IssueHeader: Sendable, Equatable {
     /// by `newsletter send` when a send completes, shown by the archive.
     public var sent: Date?
     public var audience: Int?
+
+    /// "marked sent on 2026-05-04T08:00:00Z to 27 addresses", with what the header knows.
+    public var markedSent: String {
+        "marked sent" + (sent.map { " on \(Self.timestamp.format($0))" } ?? "")
+            + (audience.map { " to \($0) addresses" } ?? "")
+    }
     /// The editor's introduction, in Markdown, and the file line it starts on.
     public var intro: String
     public var introLine: Int

@@ -126,10 +126,8 @@ struct StatusCommand: ParsableCommand {
             try workspace.requireIssue(number)
             if everySend.isEmpty, let issue = try? workspace.loadIssue(number), issue.isSent {
                 // Marked with `issue freeze`: mailed before this workspace kept a ledger.
-                let when = issue.header.sent.map { " on \(ISO8601DateFormatter().string(from: $0))" } ?? ""
-                let audience = issue.header.audience.map { " to \($0) addresses" } ?? ""
                 Terminal.print(
-                    "Issue \(number) is marked sent\(when)\(audience), but this workspace's ledger has no send of it\(list.map { " to the list `\($0)`" } ?? "")."
+                    "Issue \(number) is \(issue.header.markedSent), but this workspace's ledger has no send of it\(list.map { " to the list `\($0)`" } ?? "")."
                 )
             } else {
                 Terminal.print("Issue \(number) has not been sent\(list.map { " to the list `\($0)`" } ?? "").")
