@@ -7,6 +7,11 @@ public struct IssueBuild: Sendable {
     public let rendered: RenderedIssue
     /// What rendered it: the workspace's config and templates.
     public let composer: IssueComposer
+    /// What `check` and `build` point out without refusing the issue.
+    public let warnings: [Diagnostic]
+    /// The placeholders `issue new` wrote that are still there: `check` and `send` refuse the
+    /// issue for them, `build` and `preview` only say so.
+    public let placeholders: [Diagnostic]
 
     public static let fileNames = (email: "email.xhtml", text: "email.txt", web: "web.html")
 
@@ -25,12 +30,20 @@ public struct IssueBuild: Sendable {
     public init(workspace: Workspace, issue: Issue, composer: IssueComposer) throws {
         var problems = DiagnosticCollector()
         problems.attempt { try workspace.checkNoDuplicates(in: issue) }
-        let rendered = problems.attempt { try composer.compose(issue) }
+        let composed = problems.attempt { try composer.composeWithWarnings(issue) }
         try problems.throwIfAny()
-        guard let rendered else { throw NewsletterError("Issue \(issue.number) cannot be built.") }
+        guard let composed else { throw NewsletterError("Issue \(issue.number) cannot be built.") }
         self.issue = issue
-        self.rendered = rendered
+        self.rendered = composed.rendered
         self.composer = composer
+        warnings = composed.warnings
+        placeholders = IssuePlaceholder.problems(in: issue, workspace: workspace)
+    }
+
+    /// Throws the placeholders left in the issue, if any: an issue is not ready to check clean
+    /// or to send while one is there.
+    public func requireNoPlaceholders() throws {
+        if !placeholders.isEmpty { throw NewsletterError(diagnostics: placeholders) }
     }
 
     /// Writes the three files into `folder`, each atomically; returns their names and sizes.

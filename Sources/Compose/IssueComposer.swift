@@ -36,10 +36,18 @@ public struct IssueComposer: Sendable {
     /// Renders `issue` for `recipient` (by default the placeholders that sending fills in) and
     /// validates all three documents; every problem is reported, each with its line.
     public func compose(_ issue: Issue, for recipient: Recipient = .placeholder) throws -> RenderedIssue {
+        try composeWithWarnings(issue, for: recipient).rendered
+    }
+
+    /// `compose`, with what `check` points out without refusing the issue.
+    public func composeWithWarnings(_ issue: Issue, for recipient: Recipient = .placeholder) throws -> (
+        rendered: RenderedIssue, warnings: [Diagnostic]
+    ) {
         try MarkdownNesting.check(issue, allowRawHTML: config.compose.allowRawHTML)
-        let rendered = render(IssueContent(issue: issue, config: config), for: recipient)
+        let content = IssueContent(issue: issue, config: config)
+        let rendered = render(content, for: recipient)
         try validate(rendered, issue: issue.number)
-        return rendered
+        return (rendered, content.warnings)
     }
 
     /// Renders prepared content for one recipient, without validating.

@@ -9,16 +9,27 @@ public struct IssueContent: @unchecked Sendable {
     // of them, all immutable value types, built once in `init` and never changed.
     public let issue: Issue
     let values: [String: Any]
+    /// What `check` points out without refusing the issue: lines joined or kept against what
+    /// the editor may have meant (`compose.line_breaks`).
+    public let warnings: [Diagnostic]
 
     public init(issue: Issue, config: NewsletterConfig) {
         self.issue = issue
         let locale = config.dateLocale
-        let allowRawHTML = config.compose.allowRawHTML
-        let intro = MarkdownText(issue.header.intro, allowRawHTML: allowRawHTML)
+        let compose = config.compose
+        let intro = MarkdownText(issue.header.intro, allowRawHTML: compose.allowRawHTML, lineBreaks: compose.lineBreaks)
+        var warnings = LineBreakWarnings.diagnostics(
+            intro.lineBreakFindings, file: "issues/\(IssueNumber.folderName(issue.number))/issue.md",
+            firstLine: issue.header.introLine, rule: compose.lineBreaks)
 
         let items: [[String: Any]] = issue.items.enumerated().map { index, item in
-            Self.values(for: item, position: index + 1, locale: locale, allowRawHTML: allowRawHTML)
+            let body = MarkdownText(
+                item.body, allowRawHTML: compose.allowRawHTML, lineBreaks: compose.lineBreaks, readMoreLink: item.link)
+            warnings += LineBreakWarnings.diagnostics(
+                body.lineBreakFindings, file: item.displayPath, firstLine: item.bodyLine, rule: compose.lineBreaks)
+            return Self.values(for: item, body: body, position: index + 1, locale: locale)
         }
+        self.warnings = warnings
         var issueValues: [String: Any] = [
             "number": issue.number,
             "number_padded": IssueNumber.folderName(issue.number),
@@ -33,9 +44,11 @@ public struct IssueContent: @unchecked Sendable {
             "has_items": !issue.items.isEmpty,
         ]
         issueValues["preheader"] = issue.header.preheader
+        // Text from the config is one paragraph however it was typed there: the text part
+        // wraps it at 72 columns like everything else, instead of keeping the config's lines.
         var organisation: [String: Any] = [
             "name": config.organisation.name,
-            "about": config.organisation.about,
+            "about": Reflow.paragraphs(config.organisation.about),
             "postal_address": config.organisation.postalAddress,
         ]
         organisation["website"] = config.organisation.website?.absoluteString
@@ -52,7 +65,22 @@ public struct IssueContent: @unchecked Sendable {
             "organisation": organisation,
             "issue": issueValues,
             "items": items,
+            "labels": Self.labelValues(config.labels, newsletter: config.name),
         ]
+    }
+
+    /// `labels.NAME`, with `{newsletter}` filled in, and `labels.upper.NAME` in capitals (the
+    /// text part's headings).
+    static func labelValues(_ labels: Labels, newsletter: String) -> [String: Any] {
+        var values: [String: Any] = [:]
+        var upper: [String: String] = [:]
+        for key in Labels.keys {
+            let text = labels[key].replacingOccurrences(of: "{newsletter}", with: newsletter)
+            values[key] = text
+            upper[key] = text.uppercased()
+        }
+        values["upper"] = upper
+        return values
     }
 
     /// The template values for one recipient.
@@ -63,8 +91,7 @@ public struct IssueContent: @unchecked Sendable {
         return values
     }
 
-    private static func values(for item: NewsItem, position: Int, locale: Locale, allowRawHTML: Bool) -> [String: Any] {
-        let body = MarkdownText(item.body, allowRawHTML: allowRawHTML, readMoreLink: item.link)
+    private static func values(for item: NewsItem, body: MarkdownText, position: Int, locale: Locale) -> [String: Any] {
         // The text version numbers the read-more link and the attachments after the body's links.
         var references = body.references
         var values: [String: Any] = [

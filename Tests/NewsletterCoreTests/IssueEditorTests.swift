@@ -13,15 +13,18 @@ import Testing
         let editor = IssueEditor(workspace: temp.workspace)
         let first = try editor.createIssue(subject: nil, date: date, preheader: "Short", config: config)
         #expect(first.number == 1)
-        #expect(first.header.subject == "Test Newsletter, Issue n. 1")
+        // What the editor did not give is a placeholder, found as such; what they gave is not.
+        #expect(first.header.subject == "Test Newsletter, Issue n. 1 (write the subject here)")
         #expect(first.header.preheader == "Short")
         #expect(first.header.status == .draft)
+        #expect(IssuePlaceholder.remaining(in: first.header) == [.subject, .introduction])
         try temp.issue(9)
         let next = try editor.createIssue(
             subject: "Ten: “quotes” and \\ backslash", date: date, preheader: nil, config: config)
         #expect(next.number == 10)
         #expect(next.folder.lastPathComponent == "010")
         #expect(try temp.workspace.loadIssue(10).header.subject == "Ten: “quotes” and \\ backslash")
+        #expect(IssuePlaceholder.remaining(in: next.header) == [.preheader, .introduction])
     }
 
     @Test func subjectsWithLineBreaksAreRefused() throws {

@@ -109,6 +109,7 @@ public struct ArchiveSite: Sendable {
                 "language": config.locale.replacingOccurrences(of: "_", with: "-"),
             ],
             "organisation": organisation,
+            "labels": IssueContent.labelValues(config.labels, newsletter: config.name),
             "issues": entries,
             "feed": ["id": home, "home": home, "url": home + feedFile, "updated": timestamp.format(latest)],
         ]

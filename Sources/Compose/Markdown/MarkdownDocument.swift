@@ -1,5 +1,6 @@
 internal import CCmarkGFM
 import Foundation
+import NewsletterCore
 
 /// A CommonMark document parsed by cmark-gfm, the reference implementation, with the GFM
 /// table, autolink and strikethrough extensions. Not `Sendable`: the tree belongs to one thread.
@@ -72,6 +73,68 @@ final class MarkdownDocument {
             else { continue }
             cmark_node_unlink(current)
             cmark_node_free(current)
+        }
+    }
+
+    /// Applies `rule` to the line ends inside paragraphs: a soft break that stays a line is made
+    /// a hard one (a `<br />` in HTML, a new line in the text part). `source` is the text the
+    /// document was parsed from. Returns what `check` should point out, with lines of `source`.
+    func applyLineBreaks(_ rule: LineBreakRule, source: String) -> [LineBreakFinding] {
+        let sourceLines = source.split(separator: "\n", omittingEmptySubsequences: false)
+        var paragraphs: [OpaquePointer] = []
+        forEachNode { node in
+            if cmark_node_get_type(node) == CMARK_NODE_PARAGRAPH { paragraphs.append(node) }
+        }
+        var findings: [LineBreakFinding] = []
+        for paragraph in paragraphs {
+            let first = Int(cmark_node_get_start_line(paragraph))
+            let last = Int(cmark_node_get_end_line(paragraph))
+            guard first >= 1, last > first, last <= sourceLines.count else { continue }
+            let breaks = lineEnds(in: paragraph)
+            // A code span or raw HTML over two lines hides a line end: the breaks cannot be
+            // matched to lines, and the paragraph is left as CommonMark reads it.
+            guard breaks.count == last - first else { continue }
+            let kept = TypedLines.keptBreaks(Array(sourceLines[(first - 1)..<last]))
+            let soft = breaks.indices.filter { cmark_node_get_type(breaks[$0]) == CMARK_NODE_SOFTBREAK }
+            switch rule {
+            case .keep:
+                for index in soft { makeHard(breaks[index]) }
+            case .auto:
+                for index in soft where kept[index] { makeHard(breaks[index]) }
+                // Some lines kept, some joined: the editor may have meant the joined ones too.
+                if soft.contains(where: { kept[$0] }) {
+                    findings += soft.filter { !kept[$0] }.map {
+                        LineBreakFinding(kind: .joinedAmongKept, line: first + $0, lastLine: first + $0 + 1)
+                    }
+                }
+            case .commonmark:
+                if soft.contains(where: { kept[$0] }) {
+                    findings.append(LineBreakFinding(kind: .joinedShortLines, line: first, lastLine: last))
+                }
+            }
+        }
+        return findings
+    }
+
+    /// The soft and hard breaks of a paragraph, in order.
+    private func lineEnds(in paragraph: OpaquePointer) -> [OpaquePointer] {
+        var result: [OpaquePointer] = []
+        guard let iterator = cmark_iter_new(paragraph) else { return result }
+        defer { cmark_iter_free(iterator) }
+        while case let event = cmark_iter_next(iterator), event != CMARK_EVENT_DONE {
+            guard event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iterator) else { continue }
+            let type = cmark_node_get_type(node)
+            if type == CMARK_NODE_SOFTBREAK || type == CMARK_NODE_LINEBREAK { result.append(node) }
+        }
+        return result
+    }
+
+    private func makeHard(_ softBreak: OpaquePointer) {
+        guard let hard = cmark_node_new(CMARK_NODE_LINEBREAK) else { return }
+        if cmark_node_replace(softBreak, hard) != 0 {
+            cmark_node_free(softBreak)
+        } else {
+            cmark_node_free(hard)
         }
     }
 

@@ -50,9 +50,12 @@ public struct TestCopy: Sendable {
         let factory = MessageFactory(
             config: prepared.config, list: list, content: prepared.content, composer: prepared.composer, secret: secret)
         let message = try factory.message(to: address.description, name: model.name, attributes: model.attributes)
-        switch SMTPConnection(endpoint: endpoint).send(
-            from: prepared.config.sender.email, to: address.description, message: message.bytes)
-        {
+        let connection = SMTPConnection(endpoint: endpoint)
+        // As a send opens: a relay that cannot be reached or logged in to is named as such.
+        if case .fatal(let problem) = connection.open() {
+            throw NewsletterError(problem, hint: "Nothing was sent.")
+        }
+        switch connection.send(from: prepared.config.sender.email, to: address.description, message: message.bytes) {
         case .accepted(let reply):
             return (model.address.description, reply)
         case .deferred(_, let reply), .rejected(_, let reply), .unconfirmed(let reply):

@@ -13,9 +13,20 @@ public struct PreparedIssue: Sendable {
     /// The issue's web page, as `build` writes it.
     public let webPage: String
 
-    public init(workspace: Workspace, number: Int) throws {
+    /// What `check` and `build` point out about the issue without refusing it.
+    public let warnings: [Diagnostic]
+
+    /// `allowingPlaceholders`: for a test copy to the editor, of an issue still being written;
+    /// otherwise an issue that holds a placeholder `issue new` wrote is refused.
+    public init(workspace: Workspace, number: Int, allowingPlaceholders: Bool = false) throws {
         // The same checks as `newsletter build`: nothing is sent from an issue that does not build.
         let build = try IssueBuild(workspace: workspace, number: number)
+        if allowingPlaceholders {
+            warnings = build.warnings + build.placeholders
+        } else {
+            try build.requireNoPlaceholders()
+            warnings = build.warnings
+        }
         self.workspace = workspace
         config = build.composer.config
         issue = build.issue

@@ -150,6 +150,11 @@ final class SMTPConnection {
         let status = curl_easy_perform(handle)
         var code = 0
         cnl_curl_get_long(handle, CURLINFO_RESPONSE_CODE, &code)
+        // Before anything is sent, a relay that cannot be reached is a setting to fix, not a
+        // deferral: say which URL, and what is likely wrong with it.
+        if code == 0, let trouble = RelayTrouble.explain(status, detail: detail(status), url: endpoint.url) {
+            return .fatal(trouble)
+        }
         return classify(status, code: code)
     }
 
@@ -187,9 +192,7 @@ final class SMTPConnection {
     private func classify(_ status: CURLcode, code: Int) -> SMTPOutcome {
         let reply = transcript.reply(withCode: code)
         // Made only when something went wrong: an accepted message has no use for it.
-        var detail: String {
-            errorBuffer[0] != 0 ? String(cString: errorBuffer) : String(cString: curl_easy_strerror(status))
-        }
+        var detail: String { self.detail(status) }
         switch status {
         case CURLE_OK:
             return .accepted(reply: reply.isEmpty ? "\(code)" : reply)
@@ -217,6 +220,13 @@ final class SMTPConnection {
             default: return .deferred(code: 0, reply: "connection trouble: \(detail)")
             }
         }
+    }
+}
+
+extension SMTPConnection {
+    /// libcurl's words for the last failure.
+    fileprivate func detail(_ status: CURLcode) -> String {
+        errorBuffer[0] != 0 ? String(cString: errorBuffer) : String(cString: curl_easy_strerror(status))
     }
 }
 

@@ -7,7 +7,13 @@ extension SMTPEndpoint {
     public static func resolve(
         settings: SMTPSettings, override: URL?, environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> SMTPEndpoint {
-        let url = override ?? settings.url
+        guard let url = override ?? settings.url else {
+            throw NewsletterError(
+                "No relay is set: newsletter.toml has no `smtp.url`, and no --smtp was given.",
+                hint:
+                    "Add the relay your provider gives you under [smtp] in newsletter.toml, such as `url = \"smtp://relay.example.org:587\"` (STARTTLS) or `smtps://…:465`, or give one for this run with `--smtp URL`."
+            )
+        }
         var password = environment["NEWSLETTER_SMTP_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
         if password == nil, let file = settings.passwordFile {
             guard let data = try? Data(contentsOf: file) else {

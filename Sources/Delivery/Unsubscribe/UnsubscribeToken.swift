@@ -3,16 +3,22 @@ public import Foundation
 public import NewsletterCore
 
 /// The key that signs unsubscribe links: `NEWSLETTER_SECRET`, or the file `sending.secret_file`
-/// names. Never written by the program, never printed.
+/// names (`newsletter init` makes one). Never printed. Every link already mailed carries a
+/// signature under it, so a new key would break them all: to rotate it, the file holds the new
+/// key on its first line and older ones below, which still verify until their lines go.
 public struct UnsubscribeSecret: Sendable {
     /// The key's bytes; `SymmetricKey` itself is not `Sendable`, so one is made for each use.
     private let bytes: Data
+    /// Keys of earlier links: they verify, they never sign.
+    private let previous: [Data]
 
     fileprivate var key: SymmetricKey { SymmetricKey(data: bytes) }
+    /// Every key a link may have been signed with, the current one first.
+    fileprivate var verifyingKeys: [SymmetricKey] { ([bytes] + previous).map { SymmetricKey(data: $0) } }
 
     public static let environmentVariable = "NEWSLETTER_SECRET"
 
-    public init(bytes: Data) throws {
+    public init(bytes: Data, previous: [Data] = []) throws {
         guard bytes.count >= 16 else {
             throw NewsletterError(
                 "The unsubscribe secret is too short (\(bytes.count) bytes; at least 16 are needed).",
@@ -21,6 +27,7 @@ public struct UnsubscribeSecret: Sendable {
             )
         }
         self.bytes = bytes
+        self.previous = previous
     }
 
     /// Reads the secret from the environment, else from the configured file.
@@ -38,9 +45,16 @@ public struct UnsubscribeSecret: Sendable {
                     "The unsubscribe secret file \(file.path) cannot be read.",
                     hint: "Check `sending.secret_file` in newsletter.toml and the file's permissions.")
             }
-            let trimmed = Data(
-                String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines).utf8)
-            return try UnsubscribeSecret(bytes: trimmed)
+            // One key a line, the signing one first; blank lines and `#` comments are not keys.
+            let keys = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline)
+                .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && !$0.hasPrefix("#") }
+                .map { Data($0.utf8) }
+            guard let first = keys.first else {
+                throw NewsletterError(
+                    "The unsubscribe secret file \(file.path) holds no key.",
+                    hint: "Put a key on its first line, such as the output of `openssl rand -hex 32`.")
+            }
+            return try UnsubscribeSecret(bytes: first, previous: Array(keys.dropFirst()))
         }
         throw NewsletterError(
             "There is no secret for unsubscribe links.",
@@ -72,7 +86,9 @@ public struct UnsubscribeToken: Sendable, Equatable {
     public static func verify(_ token: String, with secret: UnsubscribeSecret) -> UnsubscribeToken? {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 2, let payload = Base64URL.decode(parts[0]), let mac = Base64URL.decode(parts[1]),
-            HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: payload, using: secret.key),
+            secret.verifyingKeys.contains(where: {
+                HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: payload, using: $0)
+            }),
             let text = String(data: payload, encoding: .utf8)
         else { return nil }
         let fields = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)

@@ -5,8 +5,10 @@ public import Foundation
 public struct SMTPSettings: Sendable, Equatable {
     /// How many connections a send may open: each is a thread, a curl handle and a journal file.
     public static let connectionRange = 1...64
-    /// `smtp://host:port` (STARTTLS) or `smtps://host:port` (TLS from the start).
-    public var url: URL
+    /// `smtp://host:port` (STARTTLS) or `smtps://host:port` (TLS from the start); `nil` until
+    /// the editor sets one (`newsletter init` leaves it commented out), so that the first send
+    /// says no relay is set instead of failing to reach a guessed one.
+    public var url: URL?
     public var username: String?
     public var passwordFile: URL?
     /// `nil`: required, except to this machine (see `startTLS(for:)`).

@@ -12,6 +12,8 @@ public struct NewsletterConfig: Sendable, Equatable {
     public var sender: Sender
     public var organisation: Organisation
     public var compose: ComposeSettings
+    /// The words around the editor's text, in the locale's language unless `[labels]` says otherwise.
+    public var labels: Labels
     public var lists: ListSettings
     public var smtp: SMTPSettings
     public var sending: SendingSettings
@@ -35,6 +37,13 @@ public struct NewsletterConfig: Sendable, Equatable {
     public struct ComposeSettings: Sendable, Equatable {
         /// Raw HTML inside Markdown is dropped unless this is on; when on it is sanitised.
         public var allowRawHTML: Bool
+        /// Which of the lines an editor typed inside a paragraph stay lines.
+        public var lineBreaks: LineBreakRule
+
+        public init(allowRawHTML: Bool, lineBreaks: LineBreakRule = .auto) {
+            self.allowRawHTML = allowRawHTML
+            self.lineBreaks = lineBreaks
+        }
     }
 
     public struct ListSettings: Sendable, Equatable {

@@ -2,13 +2,12 @@ public import Foundation
 
 extension RawConfig.SMTP {
     static let fallback = SMTPSettings(
-        url: URL(fileURLWithPath: "/"), username: nil, passwordFile: nil, startTLS: nil, caFile: nil,
+        url: nil, username: nil, passwordFile: nil, startTLS: nil, caFile: nil,
         heloName: "localhost", connectTimeout: 10, timeout: 60, connections: 4)
 
     func validated(in file: RawConfigFile, root: URL, baseURL: String) throws -> SMTPSettings {
         var problems = DiagnosticCollector()
-        let text = url ?? "smtp://127.0.0.1:25"
-        let parsed = problems.attempt { try SMTPURL.parse(text, key: "smtp.url", in: file) }
+        let parsed = url.flatMap { text in problems.attempt { try SMTPURL.parse(text, key: "smtp.url", in: file) } }
         var startTLS: SMTPSettings.StartTLS?
         if let startTLSText = self.startTLS {
             if let value = SMTPSettings.StartTLS(rawValue: startTLSText) {
@@ -43,7 +42,7 @@ extension RawConfig.SMTP {
         }
         try problems.throwIfAny()
         return SMTPSettings(
-            url: parsed ?? Self.fallback.url, username: username,
+            url: parsed, username: username,
             passwordFile: passwordFile.map { ConfigValue.path($0, root: root) },
             startTLS: startTLS, caFile: caFile.map { ConfigValue.path($0, root: root) }, heloName: helo,
             connectTimeout: connectTimeout ?? 10, timeout: timeout ?? 60, connections: connections ?? 4)

@@ -11,9 +11,11 @@ struct RawConfig: Decodable {
     var lists: Lists?
     var smtp: SMTP?
     var sending: Sending?
+    /// Any of `Labels.keys`; checked in `validated`, where an unknown one is named with its line.
+    var labels: [String: String]?
 
     enum CodingKeys: String, CodingKey {
-        case name, locale, sender, organisation, compose, lists, smtp, sending
+        case name, locale, sender, organisation, compose, lists, smtp, sending, labels
         case baseURL = "base_url"
     }
 
@@ -43,9 +45,11 @@ struct RawConfig: Decodable {
 
     struct Compose: Decodable {
         var allowRawHTML: Bool?
+        var lineBreaks: String?
 
         enum CodingKeys: String, CodingKey {
             case allowRawHTML = "allow_raw_html"
+            case lineBreaks = "line_breaks"
         }
     }
 
@@ -109,10 +113,11 @@ struct RawConfig: Decodable {
             problems.attempt { try ConfigValue.emailAddress(value, key: key, in: file) } ?? value
         }
 
+        let locale = problems.attempt { try ConfigValue.locale(self.locale ?? "en_GB", in: file) } ?? "en_GB"
         let config = NewsletterConfig(
             name: text(name, "name"),
             baseURL: url(baseURL, "base_url") ?? URL(fileURLWithPath: "/"),
-            locale: problems.attempt { try ConfigValue.locale(locale ?? "en_GB", in: file) } ?? "en_GB",
+            locale: locale,
             sender: .init(
                 name: text(sender.name, "sender.name"),
                 email: email(sender.email, "sender.email"),
@@ -123,7 +128,12 @@ struct RawConfig: Decodable {
                 about: text(organisation.about, "organisation.about", multiline: true),
                 postalAddress: text(organisation.postalAddress, "organisation.postal_address"),
                 contact: organisation.contact.map { text($0, "organisation.contact") }),
-            compose: .init(allowRawHTML: compose?.allowRawHTML ?? false),
+            compose: .init(
+                allowRawHTML: compose?.allowRawHTML ?? false,
+                lineBreaks: problems.attempt { try ConfigValue.lineBreaks(compose?.lineBreaks, in: file) } ?? .auto),
+            labels: Labels(
+                locale: locale,
+                overrides: problems.attempt { try ConfigValue.labels(labels ?? [:], in: file) } ?? [:]),
             lists: .init(defaultList: lists?.default.map { text($0, "lists.default") } ?? "main"),
             smtp: problems.attempt { try (smtp ?? SMTP()).validated(in: file, root: root, baseURL: baseURL) }
                 ?? SMTP.fallback,
@@ -191,6 +201,37 @@ enum ConfigValue {
     }
 
     static let maximumURLLength = 500
+
+    static func lineBreaks(_ value: String?, in file: RawConfigFile) throws -> LineBreakRule {
+        guard let value else { return .auto }
+        guard let rule = LineBreakRule(rawValue: value) else {
+            throw NewsletterError(
+                "The setting `compose.line_breaks` must be \(LineBreakRule.allCases.map { "`\($0.rawValue)`" }.joined(separator: ", ")); found `\(value)`.",
+                at: file.location(ofKey: "compose.line_breaks"),
+                hint:
+                    "`auto` (the default) keeps a line you ended early as a line; `commonmark` joins lines unless one ends with `\\`; `keep` keeps every line."
+            )
+        }
+        return rule
+    }
+
+    /// `[labels]`: each key one of `Labels.keys`, each value one line of text.
+    static func labels(_ values: [String: String], in file: RawConfigFile) throws -> [String: String] {
+        var problems = DiagnosticCollector()
+        var checked: [String: String] = [:]
+        for (key, value) in values.sorted(by: { $0.key < $1.key }) {
+            guard Labels.keys.contains(key) else {
+                problems.record(
+                    Diagnostic(
+                        "Unknown label `labels.\(key)`.", at: file.location(ofKey: "labels.\(key)"),
+                        hint: "The labels are \(Labels.keys.map { "`\($0)`" }.joined(separator: ", "))."))
+                continue
+            }
+            checked[key] = problems.attempt { try text(value, key: "labels.\(key)", multiline: false, in: file) }
+        }
+        try problems.throwIfAny()
+        return checked
+    }
 
     static func emailAddress(_ value: String, key: String, in file: RawConfigFile) throws -> String {
         do {

@@ -22,10 +22,14 @@ public struct IssueEditor: Sendable {
     {
         let number = (try workspace.issueNumbers().last ?? 0) + 1
         let folder = workspace.issueFolder(number)
+        // Whatever the editor did not give is a placeholder that `check` and `send` refuse.
         let header = IssueHeader(
-            subject: try Self.checkedSubject(subject ?? "\(config.name), Issue n. \(number)"),
-            date: date, preheader: preheader, status: .draft,
-            intro: "\nWrite the introduction to issue \(number) here, in Markdown.\n", introLine: 7)
+            subject: try Self.checkedSubject(
+                subject
+                    ?? IssuePlaceholder.subjectText(
+                        newsletter: config.name, issueLabel: config.labels["issue"], number: number)),
+            date: date, preheader: preheader ?? IssuePlaceholder.preheaderText,
+            status: .draft, intro: "\n\(IssuePlaceholder.introductionText(number: number))\n", introLine: 7)
         let folderExisted = FileManager.default.fileExists(atPath: folder.path)
         do {
             try FileManager.default.createDirectory(
@@ -50,7 +54,7 @@ public struct IssueEditor: Sendable {
     public func collect(into number: Int?, since: CalendarDate?, until: CalendarDate?) throws -> (
         issue: Int, placed: [Placement]
     ) {
-        let target = try number ?? newestDraft()
+        let target = try number ?? newestDraft(for: "issue collect")
         let issue = try draftIssue(target)
         let pending = try workspace.inboxItems().filter { item in
             (since.map { item.date >= $0 } ?? true) && (until.map { item.date <= $0 } ?? true)
@@ -75,13 +79,18 @@ public struct IssueEditor: Sendable {
             items, in: issue, moving: { $0.file.deletingLastPathComponent().standardizedFileURL.path == inbox })
     }
 
-    /// The newest issue that is still a draft.
-    public func newestDraft() throws -> Int {
-        for number in try workspace.issueNumbers().reversed() {
+    /// The newest issue that is still a draft: what `collect`, `build`, `preview` and `send`
+    /// take when no number is given. `command` names the command in the error's hint.
+    public func newestDraft(for command: String) throws -> Int {
+        let numbers = try workspace.issueNumbers()
+        for number in numbers.reversed() {
             if let issue = try? workspace.loadIssue(number), !issue.isSent { return number }
         }
         throw NewsletterError(
-            "There is no draft issue to collect into.", hint: "Start one with `newsletter issue new`.")
+            numbers.isEmpty
+                ? "There is no issue yet, so no draft to take."
+                : "There is no draft issue: every issue (\(numbers.map(String.init).joined(separator: ", "))) has been sent.",
+            hint: "Start the next one with `newsletter issue new`, or name an issue: `newsletter \(command) N`.")
     }
 
     private func draftIssue(_ number: Int) throws -> Issue {

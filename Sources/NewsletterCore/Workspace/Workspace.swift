@@ -118,6 +118,32 @@ public struct Workspace: Sendable {
 }
 
 extension Workspace {
+    /// The workspace in `folder`, named by the user (`-C DIR`): a folder that does not exist or
+    /// holds no `newsletter.toml` is refused, so that a mistyped name never reads as an empty
+    /// workspace ("No issues yet") and no command writes into the wrong folder.
+    public static func open(_ folder: URL, as typed: String) throws -> Workspace {
+        let workspace = Workspace(root: folder)
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: workspace.root.path, isDirectory: &isFolder) else {
+            throw NewsletterError(
+                "The folder `\(typed)` does not exist, so it is not a newsletter workspace.",
+                hint: "Check the name, or create a workspace there with `newsletter init \(typed)`.")
+        }
+        guard isFolder.boolValue else {
+            throw NewsletterError(
+                "`\(typed)` is a file, not a newsletter workspace.",
+                hint: "Name the folder that holds \(ConfigLoader.fileName).")
+        }
+        guard FileManager.default.fileExists(atPath: workspace.configFile.path) else {
+            throw NewsletterError(
+                "The folder `\(typed)` is not a newsletter workspace: it has no \(ConfigLoader.fileName).",
+                hint:
+                    "Name the folder that holds \(ConfigLoader.fileName), or create a workspace with `newsletter init \(typed)`."
+            )
+        }
+        return workspace
+    }
+
     /// The workspace containing `start`: the nearest folder upwards with a `newsletter.toml`.
     public static func discover(from start: URL) throws -> Workspace {
         var folder = start.standardizedFileURL

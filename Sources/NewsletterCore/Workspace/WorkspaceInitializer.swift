@@ -1,7 +1,7 @@
 public import Foundation
 
-/// `newsletter init DIR`: a new workspace with a commented config, the default templates and
-/// empty subscriber lists, in the shape DESIGN.md describes.
+/// `newsletter init DIR`: a new workspace with a commented config, the default templates,
+/// empty subscriber lists and the key of its unsubscribe links, in the shape DESIGN.md describes.
 public enum WorkspaceInitializer {
     /// Creates the workspace; refuses a folder that already holds a `newsletter.toml`.
     /// Returns the files written, relative to the workspace.
@@ -23,7 +23,22 @@ public enum WorkspaceInitializer {
         for (path, text) in files {
             try TextFile.writeAtomically(text, to: workspace.root.appending(path: path))
         }
-        return files.map(\.0)
+        try SecretFile.create(secretFileText, at: workspace.root.appending(path: secretFileName))
+        return files.map(\.0) + [secretFileName]
+    }
+
+    /// The key of the workspace's unsubscribe links, which `sending.secret_file` names.
+    public static let secretFileName = "secret.key"
+
+    static var secretFileText: String {
+        """
+        \(SecretFile.newKey())
+        # The key of this newsletter's unsubscribe links (newsletter.toml, sending.secret_file).
+        # Keep it, back it up, and never commit it: a new key breaks every link already mailed.
+        # To rotate it, put a new key (`openssl rand -hex 32`) on the first line and keep this
+        # one below it: links signed with it keep working until you remove its line.
+
+        """
     }
 
     static let gitignore = """
@@ -31,19 +46,23 @@ public enum WorkspaceInitializer {
         build/
         .newsletter/
         .*.lock
+        # Keys (the unsubscribe links' secret.key): never in git.
+        *.key
 
         """
 
     static let defaultConfig = #"""
         # newsletter.toml: who publishes this newsletter and how it is composed.
-        # Secrets never go here: the SMTP password is read from NEWSLETTER_SMTP_PASSWORD
-        # and the unsubscribe key from NEWSLETTER_SECRET (or from files named below).
+        # Secrets never go here: the SMTP password is read from NEWSLETTER_SMTP_PASSWORD (or
+        # smtp.password_file) and the unsubscribe key from secret.key (or NEWSLETTER_SECRET).
 
         # The newsletter's name, printed in the header of every issue.
         name = "Example Newsletter"
         # Where the web archive is published; each email's "view in browser" link points under it.
         base_url = "https://news.example.org/newsletter"
-        # Dates are written for this locale ("7 April 2026" in en_GB).
+        # Dates and the templates' words ("Issue n.", "Unsubscribe") are written for this
+        # locale: en_GB gives "7 April 2026"; fr_FR, de_DE, es_ES, it_IT, nl_NL and pt_PT
+        # have their own words, other languages English ones.
         locale = "en_GB"
 
         [sender]
@@ -68,14 +87,27 @@ public enum WorkspaceInitializer {
         # Raw HTML inside Markdown is dropped unless this is true; when true it is sanitised
         # (no scripts, styles, event handlers or javascript: links).
         allow_raw_html = false
+        # Lines you type inside a paragraph: "auto" keeps a line you ended early (a contact
+        # block: name, email, phone) as a line and joins a paragraph wrapped in the file;
+        # "commonmark" joins them all unless a line ends with a backslash; "keep" keeps them all.
+        line_breaks = "auto"
+
+        # [labels]
+        # Any word the templates print around your text, in place of the locale's:
+        # issue = "Issue n."
+        # in_this_issue = "In this issue"
+        # read_more = "Read the full article"
+        # you_receive = "You receive {newsletter} at"
+        # unsubscribe = "Unsubscribe"
 
         [lists]
         # The list that `send` and `preview` use when none is named (subscribers/main.csv).
         default = "main"
 
         [smtp]
-        # The relay: smtp://host:port (STARTTLS) or smtps://host:port. `send --smtp URL` overrides it.
-        url = "smtp://127.0.0.1:25"
+        # The relay your mail provider gives you: smtp://host:587 (STARTTLS) or smtps://host:465.
+        # Until it is set, `send` says so; `send --smtp URL` gives one for a single run.
+        # url = "smtp://relay.example.org:587"
         # username = "newsletter"          # the password: NEWSLETTER_SMTP_PASSWORD or password_file
         # password_file = "/etc/newsletter/smtp-password"
         # starttls = "required"            # required | optional | off (default: required, optional to loopback)
@@ -94,7 +126,9 @@ public enum WorkspaceInitializer {
         # retry_after = 60                 # seconds before the first retry, doubled each time
         # max_retry_age = 86400            # seconds after the first attempt
         # max_errors = 100                 # the send pauses after this many failures in a run
-        # secret_file = "/etc/newsletter/secret"       # read when NEWSLETTER_SECRET is not set
+        # The key of the unsubscribe links, made by `newsletter init` (never commit it;
+        # NEWSLETTER_SECRET, when set, is used instead). Keep it: a new key breaks old links.
+        secret_file = "secret.key"
         # unsubscribe_email = "unsubscribe@example.org" # default: the sender's address
 
         """#

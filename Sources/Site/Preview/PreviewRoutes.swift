@@ -33,7 +33,7 @@ struct PreviewRoutes: Sendable {
 
     private func render() -> Result<Rendered, NewsletterError> {
         do {
-            let prepared = try PreparedIssue(workspace: workspace, number: number)
+            let prepared = try PreparedIssue(workspace: workspace, number: number, allowingPlaceholders: true)
             let listName = list ?? prepared.config.lists.defaultList
             let message = try MessagePreview.render(prepared: prepared, list: listName, as: recipient, secret: secret)
             return .success(Rendered(prepared: prepared, message: message, list: listName))
@@ -95,6 +95,7 @@ struct PreviewRoutes: Sendable {
                 <a href="/email">Email</a> · <a href="/text">Plain text</a> · <a href="/web">Web page</a> ·
                 <a href="/headers">Headers</a> · <a href="/message.eml">Raw message (.eml)</a></p>
                 <p class="ok">Validation: the email is valid XHTML 1.0 Transitional and the web page parsed without errors (libxml2).</p>
+                \(warnings(rendered.prepared.warnings))
                 <h2>In this issue</h2>
                 <ol>\(titles)</ol>
                 <iframe src="/email" title="The email"></iframe>
@@ -104,15 +105,26 @@ struct PreviewRoutes: Sendable {
     }
 
     private func problems(_ error: NewsletterError) -> String {
-        let items = error.diagnostics.map { diagnostic in
+        "<p class=\"error\">\(error.diagnostics.count) problem\(error.diagnostics.count == 1 ? "" : "s"):</p>"
+            + list(error.diagnostics)
+    }
+
+    /// What `check` would point out (or, for placeholders, refuse to send), shown beside the validation.
+    private func warnings(_ diagnostics: [Diagnostic]) -> String {
+        guard !diagnostics.isEmpty else { return "" }
+        return "<p class=\"warning\">\(diagnostics.count) warning\(diagnostics.count == 1 ? "" : "s"):</p>"
+            + list(diagnostics)
+    }
+
+    private func list(_ diagnostics: [Diagnostic]) -> String {
+        let items = diagnostics.map { diagnostic in
             var text = "<li><code>"
             if let location = diagnostic.location { text += HTTPPages.escape(location.description) + ": " }
             text += "</code>" + HTTPPages.escape(diagnostic.message)
             if let hint = diagnostic.hint { text += "<br><small>\(HTTPPages.escape(hint))</small>" }
             return text + "</li>"
         }
-        return
-            "<p class=\"error\">\(error.diagnostics.count) problem\(error.diagnostics.count == 1 ? "" : "s"):</p><ul>\(items.joined())</ul>"
+        return "<ul>\(items.joined())</ul>"
     }
 
     /// Server-sent events: `reload` whenever the watched files change.

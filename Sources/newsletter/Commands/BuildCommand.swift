@@ -16,17 +16,21 @@ struct BuildCommand: ParsableCommand {
             """)
 
     @OptionGroup var workspaceOptions: WorkspaceOptions
-    @Argument(help: "The issue number.") var number: Int
+    @Argument(help: "The issue number (default: the newest draft).") var number: Int?
     @Option(help: ArgumentHelp("Where to write the files (default: build/NNN in the workspace).", valueName: "dir"))
     var out: String?
 
     func run() throws {
         let workspace = try workspaceOptions.workspace()
+        let number = try IssueChoice.number(number, in: workspace, command: "build")
         let build = try IssueBuild(workspace: workspace, number: number)
         let folder =
             out.map { URL(fileURLWithPath: $0, isDirectory: true) }
             ?? workspace.buildFolder.appending(path: IssueNumber.folderName(number))
         let written = try build.write(to: folder)
+        for warning in build.warnings + build.placeholders {
+            Terminal.error(ErrorPresenter.render(warning, as: "warning"))
+        }
         Terminal.print("Built issue \(number) (\(build.issue.items.count) items) in \(workspace.displayPath(folder)):")
         for (name, bytes) in written {
             Terminal.print("  \(name.padding(toLength: 12, withPad: " ", startingAt: 0))\(ByteCount.format(bytes))")
@@ -57,6 +61,9 @@ struct CheckCommand: ParsableCommand {
             guard let issue = problems.attempt({ try workspace.loadIssue(number) }), let composer else { continue }
             if let build = problems.attempt({ try IssueBuild(workspace: workspace, issue: issue, composer: composer) })
             {
+                for warning in build.warnings { Terminal.error(ErrorPresenter.render(warning, as: "warning")) }
+                // A sent issue went out as it was; a placeholder in it is history, not a mistake to stop.
+                guard issue.isSent || problems.attempt({ try build.requireNoPlaceholders() }) != nil else { continue }
                 Terminal.print(
                     "Issue \(number): \(build.issue.items.count) items; the email and the web page are valid.")
             }

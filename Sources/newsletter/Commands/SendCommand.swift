@@ -20,7 +20,7 @@ struct SendCommand: ParsableCommand {
             """)
 
     @OptionGroup var workspaceOptions: WorkspaceOptions
-    @Argument(help: "The issue number.") var number: Int
+    @Argument(help: "The issue number (default: the newest draft).") var number: Int?
     @Option(help: "The list (default: the config's `lists.default`).") var list: String?
     @Option(help: ArgumentHelp("Another relay for this run, such as smtp://127.0.0.1:2525.", valueName: "url"))
     var smtp: String?
@@ -51,7 +51,9 @@ struct SendCommand: ParsableCommand {
 
     func run() throws {
         let workspace = try workspaceOptions.workspace()
-        let prepared = try PreparedIssue(workspace: workspace, number: number)
+        let number = try IssueChoice.number(number, in: workspace, command: "send")
+        let prepared = try PreparedIssue(workspace: workspace, number: number, allowingPlaceholders: testTo != nil)
+        for warning in prepared.warnings { Terminal.error(ErrorPresenter.render(warning, as: "warning")) }
         let listName = list ?? prepared.config.lists.defaultList
         let smtpURL = smtp.flatMap(SMTPURL.parse)
         if dryRun {

@@ -17,7 +17,7 @@ struct PreviewCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var workspaceOptions: WorkspaceOptions
-    @Argument(help: "The issue number.") var number: Int
+    @Argument(help: "The issue number (default: the newest draft).") var number: Int?
     @Option(help: "The port (0 picks a free one).") var port: Int = 4080
     @Option(help: "The address to listen on.") var host: String = "127.0.0.1"
     @Option(
@@ -29,7 +29,7 @@ struct PreviewCommand: AsyncParsableCommand {
 
     func run() async throws {
         let workspace = try workspaceOptions.workspace()
-        let number = number
+        let number = try IssueChoice.number(number, in: workspace, command: "preview")
         let open = open
         try await SiteServer.preview(
             workspace: workspace, number: number, list: list, recipient: recipient, host: host, port: port

@@ -11,7 +11,7 @@ struct WorkspaceOptions: ParsableArguments {
 
     func workspace() throws -> Workspace {
         if let path {
-            return Workspace(root: URL(fileURLWithPath: path, isDirectory: true))
+            return try Workspace.open(URL(fileURLWithPath: path, isDirectory: true), as: path)
         }
         return try Workspace.discover(
             from: URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true))
