@@ -45,8 +45,12 @@ public struct IssueComposer: Sendable {
     ) {
         try MarkdownNesting.check(issue, allowRawHTML: config.compose.allowRawHTML)
         let content = IssueContent(issue: issue, config: config)
+        let values = content.values(for: recipient)
         let rendered = render(content, for: recipient)
-        try validate(rendered, issue: issue.number)
+        try validate(rendered, issue: issue.number) { kind, document in
+            // Only when something is wrong: the template is rendered again, marked.
+            templates.lineMap(of: kind, context: values, rendered: document)
+        }
         return (rendered, content.warnings)
     }
 
@@ -60,15 +64,26 @@ public struct IssueComposer: Sendable {
     }
 
     /// Validates the email against the XHTML DTD and the web page with the HTML parser.
+    /// `lineMaps` gives, for a document that fails, which template line made each of its
+    /// lines, so that the first problem is reported where the editor can fix it.
     public func validate(_ rendered: RenderedIssue, issue number: Int) throws {
+        try validate(rendered, issue: number) { _, _ in nil }
+    }
+
+    func validate(
+        _ rendered: RenderedIssue, issue number: Int,
+        lineMaps: @escaping (TemplateSet.Kind, String) -> TemplateLineMap?
+    ) throws {
         var problems = DiagnosticCollector()
         problems.attempt {
             try XHTMLValidator.validate(
-                rendered.emailXHTML, name: "email.xhtml (issue \(number))", origin: templates.origin(of: .email))
+                rendered.emailXHTML, name: "email.xhtml (issue \(number))", origin: templates.origin(of: .email),
+                templateLines: { lineMaps(.email, rendered.emailXHTML)?.templateLine(forOutputLine: $0) })
         }
         problems.attempt {
             try WebPageChecker.check(
-                rendered.webHTML, name: "web.html (issue \(number))", origin: templates.origin(of: .web))
+                rendered.webHTML, name: "web.html (issue \(number))", origin: templates.origin(of: .web),
+                templateLines: { lineMaps(.web, rendered.webHTML)?.templateLine(forOutputLine: $0) })
         }
         try problems.throwIfAny()
     }

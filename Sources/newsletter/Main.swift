@@ -9,6 +9,7 @@ enum Main {
         do {
             let arguments = LeadingWorkspaceOption.moved(Array(CommandLine.arguments.dropFirst()))
             try NegativeNumbers.refuse(in: arguments[...])
+            try CommandSuggestion.check(arguments, root: NewsletterCommand.self)
             var command = try NewsletterCommand.parseAsRoot(arguments)
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
@@ -33,6 +34,7 @@ struct NewsletterCommand: AsyncParsableCommand {
             issue; `issue collect` moves the inbox into it; `check` and `build` render and \
             validate the email (XHTML), its plain-text version and the web page.
             """,
+        version: NewsletterVersion.current,
         subcommands: [
             InitCommand.self, IssueCommand.self, BuildCommand.self, CheckCommand.self, SubscribersCommand.self,
             SendCommand.self, StatusCommand.self, PreviewCommand.self, ServeCommand.self, ArchiveCommand.self,

@@ -124,9 +124,40 @@ import Testing
         let template = DefaultTemplates.files["email.xhtml.mustache"]!.replacingOccurrences(
             of: "<title>{{issue.subject}}</title>", with: "<title>{{issue.subject}}</title>\n<marquee>x</marquee>")
         try temp.write(template, to: "templates/email.xhtml.mustache")
+        // The first problem, at the template's own line (the marquee is on line 10 of it), not
+        // at a line of the rendered email.
+        let line = template.split(separator: "\n", omittingEmptySubsequences: false).firstIndex {
+            $0.contains("marquee")
+        }
         let diagnostics = expectDiagnostics { _ = try compose(temp.workspace, 1) }
-        #expect(diagnostics.contains { $0.message.contains("marquee") && $0.location?.file == "email.xhtml (issue 1)" })
-        #expect(diagnostics.allSatisfy { $0.hint?.contains("templates/email.xhtml.mustache") == true })
+        #expect(diagnostics.count == 1)
+        #expect(
+            diagnostics.first?.location
+                == SourceLocation(file: "templates/email.xhtml.mustache", line: line.map { $0 + 1 }))
+        #expect(diagnostics.first?.message.contains("marquee") == true)
+    }
+
+    @Test func anUnclosedBreakInATemplateIsReportedAtItsLineWithTheFix() throws {
+        let temp = try TemporaryWorkspace()
+        try temp.issue(1)
+        try temp.write(
+            TemporaryWorkspace.config.replacingOccurrences(
+                of: "postal_address", with: "contact = \"editor@example.org\"\npostal_address"),
+            to: "newsletter.toml")
+        // Inside a section and after a multi-line comment, both of which shift the output's lines.
+        let template = DefaultTemplates.files["email.xhtml.mustache"]!.replacingOccurrences(
+            of: "{{#organisation.contact}}<br />", with: "{{#organisation.contact}}<br>")
+        try temp.write(template, to: "templates/email.xhtml.mustache")
+        let line = template.split(separator: "\n", omittingEmptySubsequences: false).firstIndex {
+            $0.contains("{{#organisation.contact}}<br>")
+        }
+        let diagnostics = expectDiagnostics { _ = try compose(temp.workspace, 1) }
+        #expect(diagnostics.count == 1)
+        #expect(
+            diagnostics.first?.location
+                == SourceLocation(file: "templates/email.xhtml.mustache", line: line.map { $0 + 1 }))
+        #expect(diagnostics.first?.hint?.contains("Write `<br />`") == true)
+        #expect(diagnostics.first?.hint?.contains("the first of") == true)
     }
 
     @Test func personalValuesAreEscapedForTheRecipient() throws {

@@ -104,7 +104,9 @@ import Testing
                     template.replacingOccurrences(of: "<h1 style", with: "<h7 style"),
                     to: "templates/email.xhtml.mustache")
             },
-            expected: ["error: email.xhtml (issue 3):", "h7", "rendered from templates/email.xhtml.mustache"]),
+            expected: [
+                "error: templates/email.xhtml.mustache:26: This line makes email.xhtml (issue 3) invalid XHTML", "h7",
+            ]),
         Case(
             name: "file that is not UTF-8", command: ["check", "3"],
             breakWorkspace: { sample in

@@ -76,7 +76,7 @@ public struct ArchiveSite: Sendable {
         }
     }
 
-    private static func values(config: NewsletterConfig, issues: [Issue]) -> [String: Any] {
+    static func values(config: NewsletterConfig, issues: [Issue]) -> [String: Any] {
         let locale = config.dateLocale
         let timestamp = Date.ISO8601FormatStyle()
         let entries: [[String: Any]] = issues.map { issue in

@@ -14,6 +14,8 @@ public struct TemplateSet: Sendable {
     }
 
     private let templates: [Kind: MustacheTemplate]
+    /// Each template's text, to find which of its lines made a line of a rendered document.
+    private let sources: [Kind: String]
     /// How messages name each template: its workspace path, or "the built-in …" default.
     private let origins: [Kind: String]
 
@@ -22,6 +24,7 @@ public struct TemplateSet: Sendable {
         var problems = DiagnosticCollector()
         var templates: [Kind: MustacheTemplate] = [:]
         var origins: [Kind: String] = [:]
+        var sources: [Kind: String] = [:]
         for kind in Kind.allCases {
             let file = workspace.templatesFolder.appending(path: kind.rawValue)
             let origin: String
@@ -35,11 +38,23 @@ public struct TemplateSet: Sendable {
             }
             origins[kind] = origin
             guard let text else { continue }
+            sources[kind] = text
             templates[kind] = problems.attempt { try Self.parse(text, kind: kind, origin: origin) }
         }
         try problems.throwIfAny()
         self.templates = templates
         self.origins = origins
+        self.sources = sources
+    }
+
+    /// Which line of the `kind` template made each line of `rendered`, rendered from `context`.
+    func lineMap(of kind: Kind, context: [String: Any], rendered: String) -> TemplateLineMap? {
+        sources[kind].flatMap { TemplateLineMap(template: $0, context: context, rendered: rendered) }
+    }
+
+    /// The text of the `kind` template, the workspace's or the built-in one.
+    func source(of kind: Kind) -> String? {
+        sources[kind]
     }
 
     public func origin(of kind: Kind) -> String {
@@ -78,28 +93,16 @@ public struct TemplateSet: Sendable {
     /// with its line; only for reporting, after Mustache's parser has refused the template.
     /// `nil` once the delimiters change (`{{=<% %>=}}`): the tags that follow are not read.
     private static func unclosedSection(in text: String) -> (name: String, line: Int)? {
+        let (tags, stopped) = MustacheTags.scanned(text)
+        guard !stopped else { return nil }
         var open: [(name: String, line: Int)] = []
-        var rest = text[...]
-        var line = 1
-        while let start = rest.range(of: "{{") {
-            line += rest[..<start.lowerBound].count(where: { $0 == "\n" })
-            // A triple mustache closes with }}}; a comment may span lines.
-            let closing = rest[start.upperBound...].hasPrefix("{") ? "}}}" : "}}"
-            guard let end = rest[start.upperBound...].range(of: closing) else { break }
-            let inside = rest[start.upperBound..<end.lowerBound]
-            let tag = inside.trimmingCharacters(in: .whitespacesAndNewlines)
-            rest = rest[end.upperBound...]
-            guard let kind = tag.first else { continue }
-            if kind == "=" { return nil }
-            if "#^/".contains(kind) {
-                let name = tag.dropFirst().trimmingCharacters(in: .whitespaces)
-                if kind == "/" {
-                    if let index = open.lastIndex(where: { $0.name == name }) { open.removeSubrange(index...) }
-                } else {
-                    open.append((name, line))
-                }
+        for tag in tags {
+            switch tag.kind {
+            case .section, .invertedSection: open.append((tag.argument, tag.line))
+            case .closeSection:
+                if let index = open.lastIndex(where: { $0.name == tag.argument }) { open.removeSubrange(index...) }
+            default: break
             }
-            line += inside.count(where: { $0 == "\n" })
         }
         return open.last
     }

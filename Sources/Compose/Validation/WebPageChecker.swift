@@ -10,11 +10,15 @@ public enum WebPageChecker {
         "picture", "source", "summary", "details", "svg", "path", "template", "wbr",
     ]
 
-    public static func check(_ page: String, name: String, origin: String) throws {
+    /// `templateLines`: as for `XHTMLValidator.validate`.
+    public static func check(
+        _ page: String, name: String, origin: String, templateLines: ((Int) -> Int?)? = nil
+    ) throws {
         let problems = parse(page)
         guard !problems.isEmpty else { return }
         throw NewsletterError(
-            diagnostics: ValidationReport.diagnostics(for: problems, in: page, name: name, origin: origin))
+            diagnostics: ValidationReport.diagnostics(
+                for: problems, in: page, name: name, origin: origin, templateLines: templateLines, rules: "HTML"))
     }
 
     static func parse(_ page: String) -> [XMLProblem] {

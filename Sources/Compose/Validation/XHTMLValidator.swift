@@ -8,14 +8,20 @@ public enum XHTMLValidator {
     public static let publicID = "-//W3C//DTD XHTML 1.0 Transitional//EN"
     public static let systemID = "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd"
 
-    /// Throws every validity problem of `document`, each with its line; `name` is how messages
-    /// call the document and `origin` says which template produced it.
-    public static func validate(_ document: String, name: String, origin: String) throws {
+    /// Throws the validity problems of `document`; `name` is how messages call the document
+    /// and `origin` says which template produced it. With `templateLines`, the first problem
+    /// is reported at the template's line, with the count of the rest (which mostly follow from
+    /// it); without, every problem at its line of the document.
+    public static func validate(
+        _ document: String, name: String, origin: String, templateLines: ((Int) -> Int?)? = nil
+    ) throws {
         try requireCatalog()
         let problems = parse(document)
         guard !problems.isEmpty else { return }
         throw NewsletterError(
-            diagnostics: ValidationReport.diagnostics(for: problems, in: document, name: name, origin: origin))
+            diagnostics: ValidationReport.diagnostics(
+                for: problems, in: document, name: name, origin: origin, templateLines: templateLines,
+                rules: "XHTML"))
     }
 
     /// libxml2's problems with `document`: well-formedness, the doctype, and validity.
@@ -66,6 +72,49 @@ public enum XHTMLValidator {
 
 /// Turns libxml2's problems into diagnostics that show the offending line of the rendered document.
 enum ValidationReport {
+    /// With `templateLines` that place the first problem in the template: that problem alone,
+    /// at the template's line, with the fix and the count of the others (one unclosed `<br>`
+    /// makes ten errors further down). Otherwise every problem, at its line of the document.
+    /// `rules` names what the document must be ("XHTML", "HTML").
+    static func diagnostics(
+        for problems: [XMLProblem], in document: String, name: String, origin: String,
+        templateLines: ((Int) -> Int?)?, rules: String
+    ) -> [Diagnostic] {
+        if let first = problems.first, let templateLines {
+            let line = TagMismatch(first)?.openingLine ?? first.line
+            if let templateLine = templateLines(line) {
+                return [
+                    firstProblem(
+                        first, count: problems.count, at: templateLine, origin: origin, name: name, rules: rules)
+                ]
+            }
+        }
+        return diagnostics(for: problems, in: document, name: name, origin: origin)
+    }
+
+    private static func firstProblem(
+        _ problem: XMLProblem, count: Int, at line: Int, origin: String, name: String, rules: String
+    ) -> Diagnostic {
+        let message = problem.message.hasSuffix(".") ? String(problem.message.dropLast()) : problem.message
+        var hint: String
+        if let mismatch = TagMismatch(problem), TagMismatch.voidElements.contains(mismatch.element.lowercased()) {
+            hint =
+                "Write `<\(mismatch.element) />`: the email is XHTML, where every element is closed, even an empty one."
+        } else if let mismatch = TagMismatch(problem) {
+            hint =
+                "The element `<\(mismatch.element)>` opened here is not closed where it should be; close it with `</\(mismatch.element)>`."
+        } else {
+            hint = "Fix the template's markup on that line."
+        }
+        if count > 1 {
+            hint +=
+                " It is the first of \(count) problems in \(name); the others may follow from it: fix it and run `newsletter check` again."
+        }
+        return Diagnostic(
+            "This line makes \(name) invalid \(rules): libxml2 says “\(message)” (line \(problem.line) of the rendered document).",
+            at: SourceLocation(file: origin, line: line), hint: hint)
+    }
+
     static func diagnostics(for problems: [XMLProblem], in document: String, name: String, origin: String)
         -> [Diagnostic]
     {
@@ -82,5 +131,25 @@ enum ValidationReport {
                 at: SourceLocation(file: name, line: problem.line > 0 ? problem.line : nil),
                 hint: hint)
         }
+    }
+}
+
+/// libxml2's "Opening and ending tag mismatch: br line 26 and td": the element left open and
+/// the line it opens on, which is where the mistake is (the error's own line is where the
+/// parser noticed it, further down).
+struct TagMismatch {
+    var element: String
+    var openingLine: Int?
+
+    /// Elements that XHTML writes `<br />` and HTML `<br>`: the usual way a template goes wrong.
+    static let voidElements: Set<String> = ["br", "hr", "img", "meta", "link", "input", "area", "base", "col", "param"]
+
+    init?(_ problem: XMLProblem) {
+        guard problem.code == Int32(XML_ERR_TAG_NAME_MISMATCH.rawValue), let element = problem.detail else {
+            return nil
+        }
+        self.element = element
+        let words = problem.message.split(separator: " ")
+        openingLine = words.indices.dropLast().first { words[$0] == "line" }.flatMap { Int(words[$0 + 1]) }
     }
 }

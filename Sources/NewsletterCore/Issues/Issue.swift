@@ -9,6 +9,13 @@ public struct Issue: Sendable, Equatable {
     public var items: [NewsItem]
 
     public var isSent: Bool { header.status == .sent }
+
+    public init(number: Int, folder: URL, header: IssueHeader, items: [NewsItem]) {
+        self.number = number
+        self.folder = folder
+        self.header = header
+        self.items = items
+    }
 }
 
 public enum IssueStatus: String, Sendable, CaseIterable {

@@ -88,6 +88,11 @@ public struct SubscriberList: Sendable {
         return report
     }
 
+    /// The names of the list's columns, from its header row alone.
+    public func columnNames() throws -> [String] {
+        try SubscriberRows(url: file, displayPath: displayPath).columns.names
+    }
+
     /// The whole list in memory, for lists of ordinary size.
     public func load() throws -> (subscribers: [Subscriber], report: Report) {
         var subscribers: [Subscriber] = []

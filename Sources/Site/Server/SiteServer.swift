@@ -4,6 +4,7 @@ public import Foundation
 import Hummingbird
 import Logging
 public import NewsletterCore
+import ServiceLifecycle
 
 /// The HTTP servers: `preview` for the editor, on this machine; `serve` for subscribers,
 /// behind a reverse proxy: the unsubscribe endpoints and the archive.
@@ -64,6 +65,12 @@ public enum SiteServer {
                 announce("http://\(host.contains(":") ? "[\(host)]" : host):\(bound)/")
             },
             logger: logger)
-        try await app.runService()
+        // Ctrl-C or SIGTERM lets requests in flight finish for a moment, then ends the rest:
+        // an open preview tab's reload stream (and a request left half-sent) would otherwise
+        // hold the process for as long as it stays open.
+        var configuration = ServiceGroupConfiguration(
+            services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        configuration.maximumGracefulShutdownDuration = .milliseconds(300)
+        try await ServiceGroup(configuration: configuration).run()
     }
 }

@@ -56,6 +56,7 @@ struct CheckCommand: ParsableCommand {
         let workspace = try workspaceOptions.workspace()
         var problems = DiagnosticCollector()
         let composer = problems.attempt { try IssueComposer(workspace: workspace) }
+        if let composer { warnAboutTemplateNames(composer, workspace: workspace) }
         let numbers = self.numbers.isEmpty ? try workspace.issueNumbers() : self.numbers
         for number in numbers {
             guard let issue = problems.attempt({ try workspace.loadIssue(number) }), let composer else { continue }
@@ -76,6 +77,23 @@ struct CheckCommand: ParsableCommand {
             Terminal.print("Inbox: \(inbox.count) item\(inbox.count == 1 ? "" : "s"), all readable.")
         }
         try problems.throwIfAny()
+    }
+}
+
+extension CheckCommand {
+    /// Names in the templates that render as nothing: misspelt values, and subscriber fields
+    /// that no list has. Warnings, since Mustache renders them without complaint.
+    private func warnAboutTemplateNames(_ composer: IssueComposer, workspace: Workspace) {
+        let lists = SubscriberList.names(in: workspace)
+        var fields = Set<String>()
+        for name in lists {
+            if let columns = try? SubscriberList(name: name, workspace: workspace).columnNames() {
+                fields.formUnion(columns)
+            }
+        }
+        let warnings = TemplateNameCheck.warnings(
+            templates: composer.templates, config: composer.config, subscriberFields: fields, listNames: lists)
+        for warning in warnings { Terminal.error(ErrorPresenter.render(warning, as: "warning")) }
     }
 }
 
