@@ -27,7 +27,9 @@ enum CommandSuggestion {
         if let (name, distance) = nearest, distance <= max(2, name.count / 3) {
             return NewsletterError(
                 "`\(argument)` is not a command of `\(commandPath)`: did you mean `\(name)`?",
-                hint: "Run `\(commandPath) \(name) --help` to see what it does, or `\(commandPath) --help` for every command.")
+                hint:
+                    "Run `\(commandPath) \(name) --help` to see what it does, or `\(commandPath) --help` for every command."
+            )
         }
         return NewsletterError(
             "`\(argument)` is not a command of `\(commandPath)`.",
