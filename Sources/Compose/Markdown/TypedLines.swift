@@ -1,12 +1,15 @@
 /// `compose.line_breaks = "auto"`: which line ends of a paragraph the editor meant as line
 /// breaks. A text editor that wraps a paragraph (or an editor who wraps it by hand) ends a
-/// line only when the next word would not fit; so where the next line's first word would
-/// have fitted on the line, within the paragraph's own width, the line was ended on purpose.
-/// The width is that of the paragraph's longest line with a space in it (a long address alone
-/// on its line says nothing of the width), and at least `minimumWidth` columns, so that a
-/// block of short lines (a contact block, a postal address) keeps all of them.
+/// line only when the next word would not fit; so a line ended early was ended on purpose:
+/// one on which the next line's first word would have fitted, within the paragraph's width
+/// (its longest line with a space in it: a long address alone on its line says nothing of the
+/// width), or one that is short, at most `shortLine` characters, as the lines of a contact
+/// block or a postal address are, however long the address on the next line. A paragraph
+/// wrapped narrower than that reads as lines: no one wraps prose so narrow.
 enum TypedLines {
-    static let minimumWidth = 60
+    /// Two thirds of the text part's 72 columns: shorter than any line of a paragraph wrapped
+    /// for reading, but for one before a very long word.
+    static let shortLine = 48
 
     /// For each line end of `lines` (one fewer than the lines), whether it is kept as a break.
     static func keptBreaks(_ lines: [Substring]) -> [Bool] {
@@ -14,10 +17,13 @@ enum TypedLines {
         let trimmed = lines.map { line in
             line[..<(line.lastIndex { $0 != " " && $0 != "\t" }.map(line.index(after:)) ?? line.startIndex)]
         }
-        let width = max(minimumWidth, trimmed.filter { content(of: $0).contains(" ") }.map(\.count).max() ?? 0)
+        let width = trimmed.filter { content(of: $0).contains(" ") }.map(\.count).max() ?? 0
+        // Short lines only (a long address among them): a block of lines, every one kept.
+        if width <= shortLine { return Array(repeating: true, count: max(0, lines.count - 1)) }
         return trimmed.indices.dropLast().map { index in
+            let length = trimmed[index].count
             let firstWord = content(of: trimmed[index + 1]).prefix { $0 != " " && $0 != "\t" }
-            return trimmed[index].count + 1 + firstWord.count <= width
+            return length <= shortLine || length + 1 + firstWord.count <= width
         }
     }
 

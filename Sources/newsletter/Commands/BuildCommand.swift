@@ -31,7 +31,9 @@ struct BuildCommand: ParsableCommand {
         for warning in build.warnings + build.placeholders {
             Terminal.error(ErrorPresenter.render(warning, as: "warning"))
         }
-        Terminal.print("Built issue \(number) (\(build.issue.items.count) items) in \(workspace.displayPath(folder)):")
+        let count = build.issue.items.count
+        Terminal.print(
+            "Built issue \(number) (\(count) item\(count == 1 ? "" : "s")) in \(workspace.displayPath(folder)):")
         for (name, bytes) in written {
             Terminal.print("  \(name.padding(toLength: 12, withPad: " ", startingAt: 0))\(ByteCount.format(bytes))")
         }
@@ -66,7 +68,8 @@ struct CheckCommand: ParsableCommand {
                 // A sent issue went out as it was; a placeholder in it is history, not a mistake to stop.
                 guard issue.isSent || problems.attempt({ try build.requireNoPlaceholders() }) != nil else { continue }
                 Terminal.print(
-                    "Issue \(number): \(build.issue.items.count) items; the email and the web page are valid.")
+                    "Issue \(number): \(build.issue.items.count) item\(build.issue.items.count == 1 ? "" : "s"); the email and the web page are valid."
+                )
             }
         }
         if self.numbers.isEmpty, let inbox = problems.attempt({ try workspace.inboxItems() }),

@@ -19,8 +19,15 @@ struct InitCommand: ParsableCommand {
         Terminal.print(
             """
 
-            Next: edit newsletter.toml, put news items in issues/inbox/, then run
-              newsletter issue new && newsletter issue collect && newsletter build 1
+            \(WorkspaceInitializer.secretFileName) is the key of your unsubscribe links: keep it and back it up (git ignores it).
+
+            Next, in \(folder):
+              1. Edit newsletter.toml: the name, the sender, the base URL, the organisation, and the relay ([smtp] url).
+              2. Put news items in issues/inbox/ (Markdown), or `newsletter news import FEED-URL`.
+              3. newsletter subscribers import people.csv
+              4. newsletter issue new, then write the subject, preheader and introduction in its issue.md.
+              5. newsletter issue collect && newsletter check && newsletter preview --open
+              6. newsletter send --test-to you@example.org, then newsletter send
             """)
     }
 }
