@@ -2,7 +2,7 @@ import Foundation
 
 /// A recipient's attributes as the ledger's `attributes` column holds them: each pair as
 /// U+001E, the name, U+001F, the value (nothing for none). Read for every message: splitting
-/// on two bytes costs a small part of decoding a JSON object with Foundation (about 3 µs).
+/// on two bytes costs a small part of decoding a JSON object with Foundation.
 /// Attributes with one of those two control characters are kept as a JSON object instead (a
 /// list's values never have one, since rows with control characters are refused; a header
 /// could), and so are those of ledgers written before this format.

@@ -10,14 +10,14 @@ import NewsletterCore
 /// (`LedgerWriter.recover`): the outcomes it holds count, the first recipient without one may
 /// have been in flight (uncertain), the rest were never tried. A line is copied into the file's
 /// pages, mapped shared: those are the OS's cache, which a killed process cannot undo, and no
-/// system call is made per message (a `write` per line cost a few percent of a send's CPU; a SQLite
-/// transaction per message took about a quarter of a connection's time).
+/// system call is made per message (cheaper than a `write` per line, and far cheaper than a
+/// SQLite transaction per message; docs/benchmarks.md).
 ///
 /// The file holds one batch at a time, numbered per connection ("epoch"). It is emptied once
 /// the ledger has the batch's outcomes, and the ledger keeps each connection's last folded
 /// epoch in the same transaction, so a batch left behind by a process killed between the two
 /// is known to be in the ledger already. The file is emptied rather than replaced: creating a
-/// file per batch cost a twelfth of the send (ext4 searches for a fresh inode each time).
+/// file per batch made ext4 search for a fresh inode each time, which showed in a send.
 /// Not `Sendable`: one connection's thread owns it.
 final class BatchJournal {
     /// Whose journal: one file per connection ("slot") of a send.

@@ -142,8 +142,7 @@ extension DeliveryLedger {
     }
 
     /// One scan of the send's recipients for the counts; the lists of uncertain and failed
-    /// ones each cost another only when there are some (a list of a million takes about a
-    /// third of a second a scan).
+    /// ones each cost another only when there are some (a scan of a long list is noticeable).
     public func status(of send: SendRecord) throws -> SendStatus {
         try database.read { database in
             var counts: [RecipientState: Int] = [:]

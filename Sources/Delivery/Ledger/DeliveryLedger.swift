@@ -35,7 +35,7 @@ public final class DeliveryLedger: Sendable {
                 // WAL with synchronous=NORMAL: a committed state survives a killed process (the
                 // WAL is in the OS's cache), at a fraction of the cost of a flush per message.
                 try database.execute(sql: "PRAGMA synchronous = NORMAL")
-                // Checkpoints (which flush to disk, and can take a tenth of a second) are not
+                // Checkpoints (which flush to disk, and can take long) are not
                 // run by the committing connection: `Checkpointer` runs them on its own thread,
                 // so a send's connections never wait for the disk.
                 try database.execute(sql: "PRAGMA wal_autocheckpoint = 0")

@@ -6,9 +6,8 @@ import NewsletterCore
 /// `LedgerQueue`); and, when a send starts, what the journals of a dead run say (`recover`).
 ///
 /// It talks to SQLite through the C API, on a connection of its own, with every statement
-/// prepared once: when this ran once or twice per message, GRDB's general write path (a
-/// dispatch queue, a BEGIN parsed each time, arguments and rows boxed) took about 40 % of a
-/// connection's time at four connections, most of it around the SQL rather than in it.
+/// prepared once: this runs once or twice per message, where GRDB's general write path (a
+/// dispatch queue, a BEGIN parsed each time, arguments and rows boxed) cost more than the SQL.
 /// Everything else about the ledger (schema, audience, status) stays with GRDB. Between two
 /// folds, a connection's outcomes are in its `BatchJournal`.
 /// Not `Sendable`: one thread at a time.

@@ -21,7 +21,7 @@ struct OpenedSend {
 final class AudienceRest {
     private let reader: AudienceReader
     let listPath: String
-    /// Rows per transaction: a connection waits at most this long to fold (about 1.5 ms).
+    /// Rows per transaction: small enough that a connection waiting to fold is not held up.
     static let chunkSize = 512
 
     init(reader: AudienceReader, listPath: String) {

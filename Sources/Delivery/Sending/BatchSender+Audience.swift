@@ -7,7 +7,7 @@ import NewsletterCore
 extension BatchSender {
     /// How many of a new send's recipients go into the ledger before the first message: a list
     /// this long or shorter is frozen whole first; the rest of a longer one follows
-    /// (`AudienceRest`) while they are mailed (about 5 ms of the 60 that 20,000 take).
+    /// (`AudienceRest`) while they are mailed, so that a long list starts at once.
     static let firstFrozen = 2048
 
     /// The send to work on: the unfinished one of this issue and list, or a new one. The

@@ -211,18 +211,15 @@ public final class BatchSender: Sendable {
     /// How the connections' threads are scheduled. Each wakes for every reply, four times a
     /// message. A relay on this host shares its cores with them, and one preempted at each of
     /// those wakes answers more slowly: there they are batch threads, whose wakes preempt
-    /// nothing (20,000 messages to smtp-sink at 4 connections: 2.47 s as normal threads, 2.28 s
-    /// as batch ones). A batch thread's wake waits for the running task's turn instead, which
-    /// costs when the host is busy with other work (the same send with a program spinning on
-    /// one core: 3.0 s as normal threads, 3.5 s as batch ones): a relay elsewhere gains nothing
-    /// from batch threads, so they are normal ones there. README, "Benchmarks".
+    /// nothing. A batch thread's wake waits for the running task's turn instead, which costs
+    /// when the host is busy with other work: a relay elsewhere gains nothing from batch
+    /// threads, so they are normal ones there. docs/benchmarks.md has the measurements.
     static func connectionScheduling(relay url: URL) -> JoinableThread.Scheduling {
         SMTPSettings.isLoopback(url.host ?? "") ? .batch : .inherited
     }
 
     /// The status of a new send that this run took from start to end with every recipient sent
-    /// or suppressed, as its own counts prove it: scanning the audience again (8 ms for 20,000)
-    /// would only say so. `nil` otherwise (a resumed send, a long list stopped before its whole
+    /// or suppressed, as its own counts prove it: scanning the audience again would only say so. `nil` otherwise (a resumed send, a long list stopped before its whole
     /// audience was in, a failure, a retry): the ledger has the answer.
     static func statusFromThisRun(_ send: SendRecord, resumed: Bool, counts: SendControl.RunCounts) -> SendStatus? {
         guard !resumed, send.frozen, counts.deferred == 0, counts.failed == 0,

@@ -3,7 +3,7 @@ import NewsletterCore
 
 /// Runs a producer on a thread of its own and hands what it produces to the calling thread, in
 /// order, a chunk at a time, holding at most a few chunks: with two cores, reading and checking
-/// a subscriber list overlaps with storing it (a million rows: about 5.5 s of each). When the
+/// a subscriber list overlaps with storing it, which takes about as long. When the
 /// consumer throws, the producer is stopped at its next element.
 ///
 /// Either `run` it with a consumer, or `start` it and take elements with `next` (one consuming
