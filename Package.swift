@@ -74,12 +74,26 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The workspace's store, SQLite through GRDB (`.newsletter/state.sqlite`): the people
+        // (subscribers, lists, consent, suppression) and the schema the sends' ledger shares.
+        .target(
+            name: "Store",
+            dependencies: [
+                "NewsletterCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                // The SQLite C API that GRDB itself links, for the work done once per row.
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                // The keyed hash kept of an erased address, and the consent texts' hashes.
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Messages and their delivery: MIME, unsubscribe tokens, the libcurl SMTP transport,
         // the rate limiter, the delivery ledger (SQLite through GRDB) and the batch sender.
         .target(
             name: "Delivery",
             dependencies: [
-                "NewsletterCore", "Compose", "CCurl",
+                "NewsletterCore", "Compose", "Store", "CCurl",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // The SQLite C API that GRDB itself links: the send loop's ledger writes use it directly.
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
@@ -144,10 +158,15 @@ let package = Package(
         .testTarget(
             name: "DeliveryTests",
             dependencies: [
-                "Delivery", "Compose", "NewsletterCore", "NewsletterTestSupport",
+                "Delivery", "Compose", "NewsletterCore", "Store", "NewsletterTestSupport",
                 // To make a ledger as an older version left it, and upgrade it.
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "StoreTests",
+            dependencies: ["Store", "NewsletterCore", "NewsletterTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import NewsletterCore
 import NewsletterTestSupport
+import Store
 import Testing
 
 @testable import Delivery
@@ -333,7 +334,7 @@ import Testing
         let path = folder.appending(path: "state.sqlite")
         try FileManager.default.createDirectory(at: folder.url, withIntermediateDirectories: true)
         let old = try DatabaseQueue(path: path.path)
-        try DeliveryLedger.migrator.migrate(old, upTo: "v2")
+        try StoreSchema.migrator.migrate(old, upTo: "v2")
         try old.write { database in
             try database.execute(
                 sql: """

@@ -23,6 +23,52 @@ import Testing
         #expect(config.sender.replyTo == nil)
     }
 
+    @Test func listsAreDeclaredWithTheirTitleDescriptionAndOptIn() throws {
+        let config = try ConfigLoader.parse(
+            TemporaryWorkspace.config
+                + """
+
+                [lists]
+                default = "main"
+
+                [lists.main]
+                title = "Test News"
+                description = "Four times a year."
+                public = true
+
+                [lists.partners]
+                title = "Partners"
+                opt_in = "single"
+                """)
+        #expect(config.lists.lists.map(\.name) == ["main", "partners"])
+        let main = try config.lists.require("main")
+        #expect(main.title == "Test News" && main.description == "Four times a year." && main.isPublic)
+        #expect(main.optIn == .double, "double opt-in is the default")
+        #expect(config.lists.definition(of: "partners")?.isPublic == false)
+        #expect(config.lists.definition(of: "partners")?.optIn == .single)
+        let unknown = expectDiagnostics { _ = try config.lists.require("members") }
+        #expect(unknown.first?.hint?.contains("`main`, `partners`") == true)
+        // Without any table, the default list is declared by itself, as older configs have it.
+        let old = try ConfigLoader.parse(TemporaryWorkspace.config)
+        #expect(
+            old.lists.lists == [
+                ListDefinition(name: "main", title: "Test Newsletter", description: nil, isPublic: true, optIn: .double)
+            ])
+    }
+
+    @Test func aListsOptInAndTheDefaultListAreChecked() {
+        expectOneProblem(
+            at: "newsletter.toml", line: 15, containing: "`lists.main.opt_in` must be `double` or `single`"
+        ) {
+            _ = try ConfigLoader.parse(
+                TemporaryWorkspace.config + "\n[lists.main]\ntitle = \"T\"\nopt_in = \"triple\"\n")
+        }
+        expectOneProblem(at: "newsletter.toml", line: 14, containing: "no `[lists.news]` is declared") {
+            _ = try ConfigLoader.parse(
+                TemporaryWorkspace.config + "\n[lists]\ndefault = \"news\"\n[lists.main]\ntitle = \"T\"\n")
+        }
+    }
+
     @Test func syntaxErrorNamesTheLine() {
         expectOneProblem(at: "newsletter.toml", line: 3, containing: "not valid TOML") {
             _ = try ConfigLoader.parse("name = \"A\"\nbase_url = \"https://example.org\"\n[sender\n")

@@ -1,14 +1,15 @@
 import Foundation
 import NewsletterCore
+import Store
 
 /// Writes a send's audience into the ledger, a recipient per row, inside the transaction that
 /// creates the send: once per subscriber, so through a prepared C statement (GRDB's arguments
 /// cost as much as SQLite's insert). Repeated addresses are ignored by the table's unique key.
 final class AudienceFreezer {
-    private let insert: SQLiteStatement
+    private let insert: CSQLiteStatement
     private let sendID: Int64
 
-    init(connection: SQLiteConnection, sendID: Int64) throws {
+    init(connection: CSQLiteConnection, sendID: Int64) throws {
         insert = try connection.prepare(
             """
             INSERT OR IGNORE INTO recipient (send_id, email, email_key, name, attributes, state)
@@ -20,6 +21,6 @@ final class AudienceFreezer {
     func insert(_ subscriber: Subscriber) throws {
         try insert.run(
             .integer(sendID), .text(subscriber.address.description), .text(subscriber.address.key),
-            subscriber.name.map(SQLiteValue.text) ?? .null, .text(AttributesText.encode(subscriber.attributes)))
+            subscriber.name.map(CSQLiteValue.text) ?? .null, .text(AttributesText.encode(subscriber.attributes)))
     }
 }

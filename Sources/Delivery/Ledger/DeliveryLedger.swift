@@ -1,6 +1,7 @@
 public import Foundation
 internal import GRDB
 public import NewsletterCore
+import Store
 
 /// The state of every send, in SQLite (through GRDB) in the workspace's `.newsletter/` folder.
 ///
@@ -45,10 +46,7 @@ public final class DeliveryLedger: Sendable {
             // Under a lock: two processes opening a new ledger at once (two `status`, a `send`
             // and a `serve`) would both create its tables, or both switch it to WAL, and one
             // would fail ("table send already exists", "database is locked").
-            try DurableFile.withLock(on: path) {
-                try database.writeWithoutTransaction { try $0.execute(sql: "PRAGMA journal_mode = WAL") }
-                try Self.migrator.migrate(database)
-            }
+            try StoreSchema.prepare(database, at: path)
         } catch {
             throw NewsletterError(
                 "The delivery ledger \(path.path) cannot be opened: \(error).",
@@ -56,85 +54,6 @@ public final class DeliveryLedger: Sendable {
                     "Check that the folder is writable; the ledger is the only record of what was sent, so do not delete it."
             )
         }
-    }
-
-    static var migrator: DatabaseMigrator {
-        var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1") { database in
-            try database.execute(
-                sql: """
-                    CREATE TABLE send (
-                        id INTEGER PRIMARY KEY,
-                        issue INTEGER NOT NULL,
-                        list TEXT NOT NULL,
-                        generation INTEGER NOT NULL,
-                        started_at REAL NOT NULL,
-                        completed_at REAL,
-                        audience INTEGER NOT NULL DEFAULT 0,
-                        UNIQUE (issue, list, generation)
-                    );
-                    CREATE TABLE recipient (
-                        id INTEGER PRIMARY KEY,
-                        send_id INTEGER NOT NULL REFERENCES send(id),
-                        email TEXT NOT NULL,
-                        email_key TEXT NOT NULL,
-                        name TEXT,
-                        attributes TEXT NOT NULL,
-                        state TEXT NOT NULL,
-                        attempts INTEGER NOT NULL DEFAULT 0,
-                        next_attempt_at REAL NOT NULL DEFAULT 0,
-                        first_attempt_at REAL,
-                        claimed_at REAL,
-                        reply_code INTEGER,
-                        reply TEXT,
-                        message_id TEXT,
-                        sent_at REAL,
-                        uncertain INTEGER NOT NULL DEFAULT 0,
-                        UNIQUE (send_id, email_key)
-                    );
-                    -- The queue's indexes hold only the recipients waiting in it, so a message
-                    -- that goes out leaves one index page to rewrite, and a sent one none. No
-                    -- index on sent_at for the same reason: the sliding window reads it once a run.
-                    CREATE INDEX recipient_pending ON recipient (send_id, id) WHERE state = 'pending';
-                    CREATE INDEX recipient_deferred ON recipient (send_id, next_attempt_at, id) WHERE state = 'deferred';
-                    """)
-        }
-        migrator.registerMigration("v2") { database in
-            // Pending recipients are claimed in id order from a cursor (`ClaimCursor`), through
-            // the table's own rowid order: the index cost every claim a page written to the WAL.
-            try database.execute(sql: "DROP INDEX recipient_pending")
-        }
-        migrator.registerMigration("v3") { database in
-            // Before v3 a recipient was "sending" only while its message was in flight; from
-            // v3 on, a connection claims a batch, and its journal tells which one was in flight.
-            // A send that died before the upgrade has no journals: its "sending" ones were in
-            // flight, and are retried and reported as uncertain, as the old version would have.
-            try database.execute(
-                sql:
-                    "UPDATE recipient SET state = 'deferred', uncertain = 1, next_attempt_at = 0 WHERE state = 'sending'"
-            )
-            // The last batch of each connection (slot) of a send that the ledger took in: a
-            // journal left behind with an epoch at or below it was folded already.
-            try database.execute(
-                sql: """
-                    CREATE TABLE journal_fold (
-                        send_id INTEGER NOT NULL REFERENCES send(id),
-                        slot INTEGER NOT NULL,
-                        epoch INTEGER NOT NULL,
-                        PRIMARY KEY (send_id, slot)
-                    ) WITHOUT ROWID;
-                    -- Whether any claimed recipient is still out, asked by a connection with
-                    -- nothing left to claim until the others finish their batches; and
-                    -- recovery's put-back. Claimed and folded a batch at a time, so cheap.
-                    CREATE INDEX recipient_sending ON recipient (send_id) WHERE state = 'sending';
-                    """)
-        }
-        migrator.registerMigration("v4") { database in
-            // From v4 on, a long list is frozen as it is mailed (see `startSend`): 0 until the
-            // whole audience is in. Earlier sends were frozen whole as they started.
-            try database.execute(sql: "ALTER TABLE send ADD COLUMN frozen INTEGER NOT NULL DEFAULT 1")
-        }
-        return migrator
     }
 }
 
@@ -273,11 +192,11 @@ extension DeliveryLedger {
         return count
     }
 
-    private static func connection(of database: Database) -> SQLiteConnection {
+    private static func connection(of database: Database) -> CSQLiteConnection {
         guard let connection = database.sqliteConnection else {
             preconditionFailure("GRDB runs a transaction without its connection")
         }
-        return SQLiteConnection(borrowing: connection)
+        return CSQLiteConnection(borrowing: connection)
     }
 
     /// What a run that died left of a send, taken into the ledger before anything else

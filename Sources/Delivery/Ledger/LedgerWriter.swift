@@ -1,5 +1,6 @@
 import Foundation
 import NewsletterCore
+import Store
 
 /// The send loop's writes to the ledger: how a connection's messages ended and which
 /// recipients it mails next, a transaction per batch (or per group of batches, see
@@ -12,37 +13,37 @@ import NewsletterCore
 /// folds, a connection's outcomes are in its `BatchJournal`.
 /// Not `Sendable`: one thread at a time.
 final class LedgerWriter {
-    private let connection: SQLiteConnection
-    private let begin: SQLiteStatement
-    private let commit: SQLiteStatement
-    private let rollback: SQLiteStatement
-    private let markSent: SQLiteStatement
-    private let markSentGroup: SQLiteStatement
-    private let markUncertain: SQLiteStatement
-    private let markDeferred: SQLiteStatement
-    private let markFailed: SQLiteStatement
-    private let markSuppressed: SQLiteStatement
-    private let markNotAttempted: SQLiteStatement
-    private let claimDue: SQLiteStatement
-    private let claimPending: SQLiteStatement
-    private let claimPutBackRow: SQLiteStatement
-    private let nextDue: SQLiteStatement
-    private let anyInFlight: SQLiteStatement
-    private let bounds: SQLiteStatement
-    private let lastID: SQLiteStatement
-    private let noteFolded: SQLiteStatement
-    private let claimedRecipient: SQLiteStatement
-    private let markInFlight: SQLiteStatement
-    private let putBackUnsent: SQLiteStatement
-    private let lastEpoch: SQLiteStatement
-    private let foldedEpoch: SQLiteStatement
-    private let countAudience: SQLiteStatement
-    private let noteFrozen: SQLiteStatement
+    private let connection: CSQLiteConnection
+    private let begin: CSQLiteStatement
+    private let commit: CSQLiteStatement
+    private let rollback: CSQLiteStatement
+    private let markSent: CSQLiteStatement
+    private let markSentGroup: CSQLiteStatement
+    private let markUncertain: CSQLiteStatement
+    private let markDeferred: CSQLiteStatement
+    private let markFailed: CSQLiteStatement
+    private let markSuppressed: CSQLiteStatement
+    private let markNotAttempted: CSQLiteStatement
+    private let claimDue: CSQLiteStatement
+    private let claimPending: CSQLiteStatement
+    private let claimPutBackRow: CSQLiteStatement
+    private let nextDue: CSQLiteStatement
+    private let anyInFlight: CSQLiteStatement
+    private let bounds: CSQLiteStatement
+    private let lastID: CSQLiteStatement
+    private let noteFolded: CSQLiteStatement
+    private let claimedRecipient: CSQLiteStatement
+    private let markInFlight: CSQLiteStatement
+    private let putBackUnsent: CSQLiteStatement
+    private let lastEpoch: CSQLiteStatement
+    private let foldedEpoch: CSQLiteStatement
+    private let countAudience: CSQLiteStatement
+    private let noteFrozen: CSQLiteStatement
     /// Made when a long list's rest is first frozen through this connection.
     private var freezer: (sendID: Int64, freezer: AudienceFreezer)?
 
     init(path: URL) throws {
-        connection = try SQLiteConnection(path: path.path)
+        connection = try CSQLiteConnection(path: path.path)
         begin = try connection.prepare("BEGIN IMMEDIATE")
         commit = try connection.prepare("COMMIT")
         rollback = try connection.prepare("ROLLBACK")
@@ -235,7 +236,7 @@ final class LedgerWriter {
             var uncertain = 0
             for (owner, contents) in journals where !contents.claimed.isEmpty {
                 // A batch at or below its slot's folded epoch is in the ledger already.
-                let slot = SQLiteValue.integer(Int64(owner.slot))
+                let slot = CSQLiteValue.integer(Int64(owner.slot))
                 let folded = try foldedEpoch.first(.integer(sendID), slot) { $0.integer(0) }
                 if contents.epoch <= folded ?? 0 { continue }
                 var done = Set<Int64>()
@@ -352,7 +353,7 @@ final class LedgerWriter {
             .real(now), .integer(sendID), .integer(position), .integer(Int64(count)), read: Self.recipient(now: now))
     }
 
-    private static func recipient(now: Double) -> (SQLiteStatement.Row) -> ClaimedRecipient {
+    private static func recipient(now: Double) -> (CSQLiteStatement.Row) -> ClaimedRecipient {
         { row in
             ClaimedRecipient(
                 id: row.integer(0), address: row.text(1) ?? "", name: row.text(2), attributesText: row.text(3) ?? "",
@@ -366,7 +367,7 @@ final class LedgerWriter {
     private func recordSent(_ sent: [(id: Int64, reply: String, messageID: String, at: Double)]) throws {
         var rest = sent[...]
         while rest.count >= Self.sentGroupSize {
-            var values: [SQLiteValue] = []
+            var values: [CSQLiteValue] = []
             values.reserveCapacity(Self.sentGroupSize * 5)
             for row in rest.prefix(Self.sentGroupSize) {
                 values += [
@@ -392,7 +393,7 @@ final class LedgerWriter {
         _ result: DeliveryResult, for recipient: ClaimedRecipient, policy: RetryPolicy, now: Double,
         cursor: inout ClaimCursor
     ) throws {
-        let id = SQLiteValue.integer(recipient.id)
+        let id = CSQLiteValue.integer(recipient.id)
         switch result {
         case .sent(let reply, let messageID):
             try recordSent([(recipient.id, reply, messageID, now)])

@@ -49,6 +49,27 @@ public struct NewsletterConfig: Sendable, Equatable {
     public struct ListSettings: Sendable, Equatable {
         /// The list `send` and `preview` use when none is named.
         public var defaultList: String
+        /// Every list, as `[lists.NAME]` declares it, in name order.
+        public var lists: [ListDefinition]
+
+        public init(defaultList: String, lists: [ListDefinition]) {
+            self.defaultList = defaultList
+            self.lists = lists
+        }
+
+        public func definition(of name: String) -> ListDefinition? {
+            lists.first { $0.name == name }
+        }
+
+        /// The list named `name`, or an error naming the declared ones.
+        public func require(_ name: String) throws -> ListDefinition {
+            if let list = definition(of: name) { return list }
+            throw NewsletterError(
+                "There is no list `\(name)` in newsletter.toml.",
+                hint:
+                    "The lists are \(lists.map { "`\($0.name)`" }.joined(separator: ", ")); declare a new one with a `[lists.\(name)]` table (title, description, public, opt_in)."
+            )
+        }
     }
 
     /// The issue's public page under the base URL: `…/issues/007/`.

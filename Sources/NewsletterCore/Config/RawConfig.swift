@@ -8,7 +8,7 @@ struct RawConfig: Decodable {
     var sender: Sender
     var organisation: Organisation
     var compose: Compose?
-    var lists: Lists?
+    var lists: RawLists?
     var smtp: SMTP?
     var sending: Sending?
     /// Any of `Labels.keys`; checked in `validated`, where an unknown one is named with its line.
@@ -51,10 +51,6 @@ struct RawConfig: Decodable {
             case allowRawHTML = "allow_raw_html"
             case lineBreaks = "line_breaks"
         }
-    }
-
-    struct Lists: Decodable {
-        var `default`: String?
     }
 
     struct SMTP: Decodable {
@@ -134,7 +130,8 @@ struct RawConfig: Decodable {
             labels: Labels(
                 locale: locale,
                 overrides: problems.attempt { try ConfigValue.labels(labels ?? [:], in: file) } ?? [:]),
-            lists: .init(defaultList: lists?.default.map { text($0, "lists.default") } ?? "main"),
+            lists: problems.attempt { try (lists ?? RawLists()).validated(in: file, newsletterName: name) }
+                ?? NewsletterConfig.ListSettings(defaultList: "main", lists: []),
             smtp: problems.attempt { try (smtp ?? SMTP()).validated(in: file, root: root, baseURL: baseURL) }
                 ?? SMTP.fallback,
             sending: problems.attempt {

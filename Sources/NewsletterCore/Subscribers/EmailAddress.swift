@@ -44,6 +44,16 @@ public struct EmailAddress: Sendable, Hashable, Comparable, CustomStringConverti
         key = hasCapital ? "\(local.lowercased())@\(self.domain)" : description
     }
 
+    /// An address the store checked when it took it in, read back without checking it again
+    /// (a send reads a million of them): `description` as `init` made it, and its `key`.
+    public init(stored description: String, key: String) {
+        let at = description.utf8.lastIndex(of: UInt8(ascii: "@")) ?? description.utf8.endIndex
+        localPart = String(description[..<at])
+        domain = at < description.endIndex ? String(description[description.index(after: at)...]) : ""
+        self.description = description
+        self.key = key
+    }
+
     public static func < (lhs: EmailAddress, rhs: EmailAddress) -> Bool { lhs.key < rhs.key }
 
     // The address itself, as before `description` and `key` were kept: both follow from it.

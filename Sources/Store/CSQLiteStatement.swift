@@ -1,30 +1,30 @@
 import Foundation
 internal import GRDBSQLite
-import NewsletterCore
+package import NewsletterCore
 
 /// A value bound to a statement's parameter.
-enum SQLiteValue {
+package enum CSQLiteValue {
     case integer(Int64)
     case real(Double)
     case text(String)
     case null
 }
 
-/// A connection to the ledger through the SQLite C API, for the send loop (`LedgerWriter`) and
-/// the audience's freeze, the work done once per recipient, where GRDB's per-statement costs show.
-/// Not `Sendable`: used by one thread at a time, which `LedgerQueue` sees to.
-final class SQLiteConnection {
-    let handle: OpaquePointer
+/// A connection to the store through the SQLite C API, for the work done once per recipient or
+/// per imported row (the send loop's `LedgerWriter`, the audience's freeze, an import), where
+/// GRDB's per-statement costs show. Not `Sendable`: used by one thread at a time.
+package final class CSQLiteConnection {
+    package let handle: OpaquePointer
     /// Whether this object opened the connection, and so closes it.
     private let owned: Bool
 
-    init(path: String) throws {
+    package init(path: String) throws {
         var handle: OpaquePointer?
         let status = sqlite3_open_v2(path, &handle, SQLITE_OPEN_READWRITE, nil)
         guard status == SQLITE_OK, let handle else {
             let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(status))
             sqlite3_close(handle)
-            throw NewsletterError("The delivery ledger \(path) cannot be opened: \(message).")
+            throw NewsletterError("The store \(path) cannot be opened: \(message).")
         }
         self.handle = handle
         owned = true
@@ -37,7 +37,7 @@ final class SQLiteConnection {
 
     /// Statements on a connection GRDB opened, which stays GRDB's: for use inside one of its
     /// transactions, and gone (with its statements) before that ends.
-    init(borrowing handle: OpaquePointer) {
+    package init(borrowing handle: OpaquePointer) {
         self.handle = handle
         owned = false
     }
@@ -46,32 +46,32 @@ final class SQLiteConnection {
         if owned { sqlite3_close(handle) }
     }
 
-    func prepare(_ sql: String) throws -> SQLiteStatement {
-        try SQLiteStatement(sql, connection: self)
+    package func prepare(_ sql: String) throws -> CSQLiteStatement {
+        try CSQLiteStatement(sql, connection: self)
     }
 
-    func execute(_ sql: String) throws {
+    package func execute(_ sql: String) throws {
         try prepare(sql).run()
     }
 
-    func error(_ status: Int32, doing what: String) -> NewsletterError {
+    package func error(_ status: Int32, doing what: String) -> NewsletterError {
         NewsletterError(
-            "The delivery ledger failed while \(what): \(String(cString: sqlite3_errmsg(handle))) (SQLite \(status)).",
+            "The store failed while \(what): \(String(cString: sqlite3_errmsg(handle))) (SQLite \(status)).",
             hint: "Run the same command again: the send continues where the ledger says it stopped.")
     }
 }
 
 /// A statement prepared once and run many times.
-final class SQLiteStatement {
+package final class CSQLiteStatement {
     private let handle: OpaquePointer
-    private let connection: SQLiteConnection
+    private let connection: CSQLiteConnection
     private let sql: String
 
     /// SQLite copies a text argument at once (its destructor value -1, which C calls
     /// SQLITE_TRANSIENT): the Swift string's bytes need not outlive the call.
     private static let transient = unsafeBitCast(Int(-1), to: sqlite3_destructor_type.self)
 
-    fileprivate init(_ sql: String, connection: SQLiteConnection) throws {
+    fileprivate init(_ sql: String, connection: CSQLiteConnection) throws {
         var handle: OpaquePointer?
         let status = sqlite3_prepare_v3(
             connection.handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &handle, nil)
@@ -86,11 +86,11 @@ final class SQLiteStatement {
     }
 
     /// Runs the statement to its end.
-    func run(_ values: SQLiteValue...) throws {
+    package func run(_ values: CSQLiteValue...) throws {
         try run(values)
     }
 
-    func run(_ values: [SQLiteValue]) throws {
+    package func run(_ values: [CSQLiteValue]) throws {
         try start(values)
         defer { sqlite3_reset(handle) }
         var status = sqlite3_step(handle)
@@ -99,7 +99,7 @@ final class SQLiteStatement {
     }
 
     /// Runs the statement and reads its first row, if any, with `read`.
-    func first<T>(_ values: SQLiteValue..., read: (Row) -> T) throws -> T? {
+    package func first<T>(_ values: CSQLiteValue..., read: (Row) -> T) throws -> T? {
         try start(values)
         defer { sqlite3_reset(handle) }
         var status = sqlite3_step(handle)
@@ -111,7 +111,7 @@ final class SQLiteStatement {
     }
 
     /// Runs the statement and reads every row with `read`.
-    func all<T>(_ values: SQLiteValue..., read: (Row) -> T) throws -> [T] {
+    package func all<T>(_ values: CSQLiteValue..., read: (Row) -> T) throws -> [T] {
         try start(values)
         defer { sqlite3_reset(handle) }
         var rows: [T] = []
@@ -124,7 +124,7 @@ final class SQLiteStatement {
         return rows
     }
 
-    private func start(_ values: [SQLiteValue]) throws {
+    private func start(_ values: [CSQLiteValue]) throws {
         precondition(Int(sqlite3_bind_parameter_count(handle)) == values.count, "wrong argument count for \(sql)")
         for (offset, value) in values.enumerated() {
             let index = Int32(offset + 1)
@@ -151,13 +151,13 @@ final class SQLiteStatement {
     }
 
     /// The current row's columns, by position.
-    struct Row {
+    package struct Row {
         fileprivate let handle: OpaquePointer
 
-        func isNull(_ column: Int32) -> Bool { sqlite3_column_type(handle, column) == SQLITE_NULL }
-        func integer(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
-        func real(_ column: Int32) -> Double { sqlite3_column_double(handle, column) }
-        func text(_ column: Int32) -> String? {
+        package func isNull(_ column: Int32) -> Bool { sqlite3_column_type(handle, column) == SQLITE_NULL }
+        package func integer(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
+        package func real(_ column: Int32) -> Double { sqlite3_column_double(handle, column) }
+        package func text(_ column: Int32) -> String? {
             guard let bytes = sqlite3_column_text(handle, column) else { return nil }
             let count = Int(sqlite3_column_bytes(handle, column))
             return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
