@@ -45,12 +45,21 @@ import Testing
         #expect(TypedLines.keptBreaks(block) == [true, true, true])
     }
 
-    @Test func aLineThatReachesTheParagraphsWidthIsJoinedTheShortOnesKept() {
-        let lines: [Substring] = [
-            "For further information about the week and how to take part in it, contact:",
-            "Zoë Müller, volunteers coordinator", "volunteers@example.org",
+    @Test func aLongRoleBeforeTheEmailAndPhoneIsALineToo() {
+        let block: [Substring] = [
+            "For further information, please contact:", "Ioana Popescu, programme manager, training and enforcement",
+            "ioana.popescu@example.org", "+32 2 555 01 23",
         ]
-        #expect(TypedLines.keptBreaks(lines) == [false, true])
+        #expect(TypedLines.keptBreaks(block) == [true, true, true])
+    }
+
+    @Test func aLongLineBeforeTheLastIsJoinedAmongKeptOnes() {
+        let lines: [Substring] = [
+            "Zoë Müller, volunteers coordinator",
+            "For the week and how to take part in it, write to volunteers@example.org",
+            "or call +32 2 555 01 20",
+        ]
+        #expect(TypedLines.keptBreaks(lines) == [true, false])
     }
 
     @Test func quoteMarkersAndTrailingSpacesAreNotText() {

@@ -55,18 +55,21 @@ import Testing
     @Test func aLineJoinedAmongKeptOnesIsPointedOut() throws {
         let workspace = try NewWorkspace()
         try workspace.addItemsAndList()
-        // The first line is as long as a wrapped one: it is joined, the short ones are kept.
+        // The middle line is as long as a wrapped one: it is joined to the last, the short one kept.
         try workspace.write(
             NewWorkspace.contactItem.replacingOccurrences(
-                of: "For further information, please contact:",
-                with: "For further information about the week and how to take part in it, contact:"),
+                of:
+                    "For further information, please contact:\nZoë Müller, volunteers coordinator\nvolunteers@example.org\n+32 2 555 01 20",
+                with:
+                    "Zoë Müller, volunteers coordinator\nFor the week and how to take part in it, write to volunteers@example.org\nor call +32 2 555 01 20"
+            ),
             to: "issues/inbox/2026-11-20-volunteers.md")
         try workspace.writeIssueOne()
         let check = try workspace.run(["check", "1"])
         #expect(check.status == 0)
         #expect(
             check.stderr.contains(
-                "warning: issues/001/items/01-2026-11-20-volunteers.md:9: This line is joined to the next one"),
+                "warning: issues/001/items/01-2026-11-20-volunteers.md:10: This line is joined to the next one"),
             "\(check.stderr)")
         #expect(check.stderr.contains("end it with a backslash"))
     }

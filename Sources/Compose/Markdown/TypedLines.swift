@@ -3,9 +3,11 @@
 /// line only when the next word would not fit; so a line ended early was ended on purpose:
 /// one on which the next line's first word would have fitted, within the paragraph's width
 /// (its longest line with a space in it: a long address alone on its line says nothing of the
-/// width), or one that is short, at most `shortLine` characters, as the lines of a contact
-/// block or a postal address are, however long the address on the next line. A paragraph
-/// wrapped narrower than that reads as lines: no one wraps prose so narrow.
+/// width), one that is short, at most `shortLine` characters, as the lines of a contact
+/// block or a postal address are, however long the address on the next line, or one followed
+/// by such a short line that wrapping cannot explain: not the paragraph's last, and not one
+/// before a word too long to join it ("Name, a long role" / "email" / "phone"). A paragraph
+/// wrapped narrower than `shortLine` reads as lines: no one wraps prose so narrow.
 enum TypedLines {
     /// Two thirds of the text part's 72 columns: shorter than any line of a paragraph wrapped
     /// for reading, but for one before a very long word.
@@ -20,10 +22,18 @@ enum TypedLines {
         let width = trimmed.filter { content(of: $0).contains(" ") }.map(\.count).max() ?? 0
         // Short lines only (a long address among them): a block of lines, every one kept.
         if width <= shortLine { return Array(repeating: true, count: max(0, lines.count - 1)) }
+        let last = trimmed.count - 1
         return trimmed.indices.dropLast().map { index in
             let length = trimmed[index].count
-            let firstWord = content(of: trimmed[index + 1]).prefix { $0 != " " && $0 != "\t" }
-            return length <= shortLine || length + 1 + firstWord.count <= width
+            let next = trimmed[index + 1]
+            let firstWord = content(of: next).prefix { $0 != " " && $0 != "\t" }
+            // Wrapping leaves a short line only at a paragraph's end, or before a word too long
+            // to join it: any other short line is a line of its own, and so the line before it
+            // ended on purpose too.
+            let nextIsShortLineOfItsOwn =
+                index + 1 < last && next.count <= shortLine
+                && next.count + 1 + content(of: trimmed[index + 2]).prefix { $0 != " " && $0 != "\t" }.count <= width
+            return length <= shortLine || length + 1 + firstWord.count <= width || nextIsShortLineOfItsOwn
         }
     }
 
