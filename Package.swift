@@ -112,7 +112,7 @@ let package = Package(
         .target(
             name: "Site",
             dependencies: [
-                "NewsletterCore", "Compose", "Delivery",
+                "NewsletterCore", "Compose", "Delivery", "Store",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -123,7 +123,7 @@ let package = Package(
         .executableTarget(
             name: "newsletter",
             dependencies: [
-                "NewsletterCore", "Compose", "Delivery", "Site", "Feeds",
+                "NewsletterCore", "Compose", "Delivery", "Site", "Feeds", "Store",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

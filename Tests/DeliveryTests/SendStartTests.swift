@@ -38,7 +38,7 @@ import Testing
         #expect {
             _ = try sender.run(control: SendControl(maxErrors: 10), reporter: reporter)
         } throws: { error in
-            "\(error)".contains("subscribers/absent.csv")
+            "\(error)".contains("There is no list `absent`")
         }
         #expect(reporter.connected, "the three connections reached the relay before the list was read")
         #if os(Linux)
@@ -76,7 +76,7 @@ private final class WaitingReporter: SendReporter, @unchecked Sendable {
         self.ready = ready
     }
 
-    func freezing(listPath: String) { connected = ready() }
+    func freezing(audience: String) { connected = ready() }
     func started(_ send: SendRecord, resumed: Bool, recoveredInFlight: Int, remaining: Int) {}
     func progress(_ counts: SendControl.RunCounts, remaining: Int, elapsed: Double) {}
     func note(_ text: String) {}

@@ -201,9 +201,8 @@ import Testing
         // address was echoed whole.
         let long = String(repeating: "a", count: 1_000_000)
         try sample.write(
-            "email,name\nx\u{1B}[2J\u{1B}]0;pwned\u{07}@example.org,X\n\(long)@example.org,Y\n",
-            to: "subscribers/main.csv")
-        let result = try sample.run("subscribers", "check")
+            "email,name\nx\u{1B}[2J\u{1B}]0;pwned\u{07}@example.org,X\n\(long)@example.org,Y\n", to: "evil.csv")
+        let result = try sample.run("subscribers", "import", "evil.csv")
         #expect(!result.stderr.utf8.contains(0x1B) && !result.stderr.utf8.contains(0x07))
         #expect(
             result.stderr.contains("x<U+001B>[2J<U+001B>]0;pwned<U+0007>@example.org"), "\(result.stderr.prefix(2000))")

@@ -164,135 +164,17 @@ import Testing
         #expect(diagnostics.first?.message.contains("There is no list `vip`") == true)
         expectDiagnostics { _ = try SubscriberList(name: "../etc/passwd", workspace: temp.workspace) }
     }
-
-    @Test func editsKeepEveryOtherRowByteForByte() throws {
-        let temp = try TemporaryWorkspace()
-        let original =
-            "email,name\r\nkeep@example.org,\"Keep, Me\"\r\nbroken row without address\r\nremove@example.org,Bye\r\n"
-        try temp.write(original, to: "subscribers/main.csv")
-        let editor = SubscriberListEditor(list: try SubscriberList(name: "main", workspace: temp.workspace))
-        #expect(try editor.remove(EmailAddress("REMOVE@example.org")) == 1)
-        try editor.add(Subscriber(address: EmailAddress("new@example.org"), name: "New, One"))
-        let text = try String(contentsOf: temp.root.appending(path: "subscribers/main.csv"), encoding: .utf8)
-        #expect(
-            text
-                == "email,name\r\nkeep@example.org,\"Keep, Me\"\r\nbroken row without address\r\nnew@example.org,\"New, One\"\r\n"
-        )
-        expectDiagnostics { try editor.add(Subscriber(address: EmailAddress("Keep@Example.org"), name: nil)) }
-    }
-
-    @Test func importAddsNewRowsAndColumns() throws {
-        let temp = try TemporaryWorkspace()
-        try temp.write("email,name\nold@example.org,Old\n", to: "subscribers/main.csv")
-        try temp.write(
-            "Name,E-mail,email,City\nNew,x,new@example.org,Gdańsk\nOld again,x,OLD@example.org,Riga\nBad,x,bad@,Nowhere\n",
-            to: "incoming.csv")
-        let editor = SubscriberListEditor(list: try SubscriberList(name: "main", workspace: temp.workspace))
-        let report = try editor.importRows(from: temp.root.appending(path: "incoming.csv"), displayPath: "incoming.csv")
-        #expect(report.added.map(\.address.description) == ["new@example.org"])
-        #expect(report.alreadyListed == 1)
-        #expect(report.badRows.map(\.location?.line) == [4])
-        #expect(report.newColumns == ["City", "E-mail"])
-        let text = try String(contentsOf: temp.root.appending(path: "subscribers/main.csv"), encoding: .utf8)
-        #expect(text == "email,name,City,E-mail\nold@example.org,Old,,\nnew@example.org,New,Gdańsk,x\n")
-    }
-
-    @Test func addingWithAnAttributeTheListLacksAddsItsColumn() throws {
-        // It used to be dropped without a word.
-        let temp = try TemporaryWorkspace()
-        try temp.write("email,name\nold@example.org,Old\n", to: "subscribers/main.csv")
-        let editor = SubscriberListEditor(list: try SubscriberList(name: "main", workspace: temp.workspace))
-        let added = try editor.add(
-            Subscriber(address: EmailAddress("new@example.org"), name: nil, attributes: ["country": "NO"]))
-        #expect(added == ["country"])
-        // A key in another case fills the column that has its name.
-        #expect(
-            try editor.add(
-                Subscriber(address: EmailAddress("next@example.org"), name: nil, attributes: ["Country": "SE"])
-            )
-            .isEmpty)
-        let text = try String(contentsOf: temp.root.appending(path: "subscribers/main.csv"), encoding: .utf8)
-        #expect(text == "email,name,country\nold@example.org,Old,\nnew@example.org,,NO\nnext@example.org,,SE\n")
-        // A column name the list could not read back is refused, and the file left as it was.
-        expectDiagnostics {
-            try editor.add(Subscriber(address: EmailAddress("bad@example.org"), name: nil, attributes: ["a\rb": "x"]))
-        }
-        #expect(try String(contentsOf: temp.root.appending(path: "subscribers/main.csv"), encoding: .utf8) == text)
-    }
 }
 
 @Suite struct SuppressionListTests {
-    @Test func appendsOnceAndKeepsTheFileWellFormed() throws {
+    @Test func readsTheOldFileForTheMigration() throws {
         let temp = try TemporaryWorkspace()
-        let suppression = SuppressionList(workspace: temp.workspace)
-        let date = try #require(CalendarDate(iso: "2026-11-29"))
-        #expect(
-            try suppression.add([.init(address: EmailAddress("a@example.org"), reason: .unsubscribed, date: date)]) == 1
-        )
-        #expect(
-            try suppression.add([.init(address: EmailAddress("A@EXAMPLE.org"), reason: .hardBounce, date: date)]) == 0)
-        let text = try String(contentsOf: suppression.file, encoding: .utf8)
-        #expect(text == "email,reason,date\na@example.org,unsubscribed,2026-11-29\n")
-        #expect(try suppression.load().entries.keys.sorted() == ["a@example.org"])
-    }
-
-    @Test func concurrentListEditsLoseNothing() async throws {
-        // Each read the file, added its row and wrote it back: all but the last were lost.
-        let temp = try TemporaryWorkspace()
-        try temp.write("email,name\nremove@example.org,R\n", to: "subscribers/main.csv")
-        let editor = SubscriberListEditor(list: try SubscriberList(name: "main", workspace: temp.workspace))
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for index in 0..<20 {
-                group.addTask {
-                    try editor.add(Subscriber(address: EmailAddress("new\(index)@example.org"), name: nil))
-                }
-            }
-            group.addTask { _ = try editor.remove(EmailAddress("remove@example.org")) }
-            try await group.waitForAll()
-        }
-        let addresses = try SubscriberList(name: "main", workspace: temp.workspace).load().subscribers.map(
-            \.address.description)
-        #expect(Set(addresses) == Set((0..<20).map { "new\($0)@example.org" }))
-    }
-
-    @Test func aSymlinkedSuppressionListStaysALink() throws {
-        let temp = try TemporaryWorkspace()
-        let shared = temp.root.appending(path: "shared/suppressed.csv")
-        try temp.write("email,reason,date\n", to: "shared/suppressed.csv")
-        try FileManager.default.createDirectory(
-            at: temp.root.appending(path: "subscribers"), withIntermediateDirectories: true)
-        try FileManager.default.createSymbolicLink(
-            at: temp.root.appending(path: "subscribers/suppressed.csv"), withDestinationURL: shared)
-        let suppression = SuppressionList(workspace: temp.workspace)
-        try suppression.add([
-            .init(
-                address: EmailAddress("q@example.org"), reason: .unsubscribed,
-                date: #require(CalendarDate(iso: "2026-11-29")))
-        ])
-        let link = try FileManager.default.destinationOfSymbolicLink(atPath: suppression.file.path)
-        #expect(link == shared.path)
-        #expect(try String(contentsOf: shared, encoding: .utf8).contains("q@example.org,unsubscribed"))
-    }
-
-    @Test func concurrentWritersLoseNothing() async throws {
-        let temp = try TemporaryWorkspace()
-        let suppression = SuppressionList(workspace: temp.workspace)
-        let date = try #require(CalendarDate(iso: "2026-11-29"))
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for index in 0..<100 {
-                group.addTask {
-                    let address = try EmailAddress("user\(index % 50)@example.org")
-                    try suppression.add([.init(address: address, reason: .unsubscribed, date: date)])
-                }
-            }
-            try await group.waitForAll()
-        }
-        let lines = try String(contentsOf: suppression.file, encoding: .utf8).split(separator: "\n")
-        #expect(lines.count == 51)
-        #expect(Set(lines.dropFirst()).count == 50)
-        #expect(
-            try FileManager.default.contentsOfDirectory(atPath: temp.root.appending(path: "subscribers").path).filter {
-                $0.hasSuffix(".tmp")
-            }.isEmpty)
+        try temp.write(
+            "email,reason,date\na@example.org,unsubscribed,2026-11-29\nnot an address,manual,2026-11-29\nA@example.org,manual,\n",
+            to: "subscribers/suppressed.csv")
+        let (entries, problems) = try SuppressionList(workspace: temp.workspace).load()
+        #expect(entries.keys.sorted() == ["a@example.org"])
+        #expect(entries["a@example.org"]?.reason == "unsubscribed", "the first row of an address counts")
+        #expect(problems.map(\.location?.line) == [3])
     }
 }

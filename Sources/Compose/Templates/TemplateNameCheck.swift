@@ -77,12 +77,11 @@ public enum TemplateNameCheck {
         let location = SourceLocation(file: origin, line: tag.line)
         if tag.name.hasPrefix("subscriber."), kind == .email || kind == .text {
             let field = tag.name.dropFirst("subscriber.".count)
-            let columns = subscriberFields.sorted().map { "`\($0)`" }.joined(separator: ", ")
+            let columns = subscriberFields.union(["email", "name"]).sorted().map { "`\($0)`" }.joined(separator: ", ")
             return Diagnostic(
-                "No subscriber has a `\(field)`: \(listNames.isEmpty ? "there is no list yet" : "no list has that column"), so `{{\(tag.name)}}` renders as nothing.",
-                at: location,
+                "No subscriber has a `\(field)`, so `{{\(tag.name)}}` renders as nothing.", at: location,
                 hint:
-                    "The subscribers' fields are \(columns); \(nearest(to: tag.name, in: shape).map { "did you mean `\($0)`? " } ?? "")add the column to the list, or leave the value out."
+                    "The subscribers' fields are \(columns); \(nearest(to: tag.name, in: shape).map { "did you mean `\($0)`? " } ?? "")import a CSV with that column, or leave the value out."
             )
         }
         return Diagnostic(

@@ -1,29 +1,35 @@
 import Foundation
 import NewsletterCore
+import Store
 
-/// The audience of a send: the list without suppressed addresses; repeats are dropped by the ledger.
+/// The audience of a send: the confirmed members of a list who are not suppressed and meet the
+/// send's filters, as the store holds them now; repeats cannot happen (one row a person).
 struct Audience: Sendable {
-    let list: SubscriberList
-    let suppressed: Set<String>
+    let people: any SubscriberStore
+    let list: String
+    let filters: [AttributeFilter]
 
-    init(workspace: Workspace, list name: String) throws {
-        list = try SubscriberList(name: name, workspace: workspace)
-        suppressed = Set(try SuppressionList(workspace: workspace).load().entries.keys)
+    init(workspace: Workspace, config: NewsletterConfig, list: String, filters: [AttributeFilter] = []) throws {
+        _ = try config.lists.require(list)
+        people = try PeopleAccess.open(workspace).store
+        self.list = list
+        self.filters = filters
     }
 
-    /// Calls `body` with each subscriber to mail; returns what reading the list found.
+    /// How messages name it: "the list `main`", "the list `main` where city=Riga".
+    var description: String { Self.describe(list: list, filters: filters) }
+
+    static func describe(list: String, filters: [AttributeFilter]) -> String {
+        "the list `\(list)`" + (filters.isEmpty ? "" : " where \(filters.map(\.description).joined(separator: ", "))")
+    }
+
+    /// Calls `body` with each subscriber to mail, in the order they joined; returns how many.
     @discardableResult
-    func readEach(registry: some AddressRegistry = NoAddressRegistry(), _ body: (Subscriber) throws -> Void) throws
-        -> (report: SubscriberList.Report, suppressedCount: Int)
-    {
-        var suppressedCount = 0
-        let report = try list.readEach(registry: registry) { subscriber in
-            if suppressed.contains(subscriber.address.key) {
-                suppressedCount += 1
-            } else {
-                try body(subscriber)
-            }
-        }
-        return (report, suppressedCount)
+    func readEach(_ body: (Subscriber) throws -> Void) throws -> Int {
+        try people.eachActiveMember(of: list, filters: filters, body)
+    }
+
+    func summary() throws -> AudienceSummary {
+        try people.audienceSummary(of: list, filters: filters)
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
 import NewsletterCore
+import Store
 
-/// The list as it is read for a new send: subscribers to freeze, and what reading found.
-typealias AudienceReader = ReadAhead<Subscriber, (report: SubscriberList.Report, suppressedCount: Int)>
+/// The list as it is read for a new send: subscribers to freeze, and how many there were.
+typealias AudienceReader = ReadAhead<Subscriber, Int>
 
 /// How a send was opened: the send, whether it was resumed, and for a long list the rest of
 /// its audience, frozen while its first recipients are mailed (`AudienceRest`).
@@ -20,20 +21,18 @@ struct OpenedSend {
 /// the send is not `frozen`: a run stopped meanwhile leaves the rest to the next one.
 final class AudienceRest {
     private let reader: AudienceReader
-    let listPath: String
+    let audience: Audience
     /// Rows per transaction: small enough that a connection waiting to fold is not held up.
     static let chunkSize = 512
 
-    init(reader: AudienceReader, listPath: String) {
+    init(reader: AudienceReader, audience: Audience) {
         self.reader = reader
-        self.listPath = listPath
+        self.audience = audience
     }
 
-    /// Freezes the rest through `queue`; returns the whole audience's size and what reading the
-    /// list found, or nil when the send was told to stop first (the reader is then stopped).
-    func freeze(through queue: LedgerQueue, control: SendControl) throws -> (
-        audience: Int, reading: (report: SubscriberList.Report, suppressedCount: Int)
-    )? {
+    /// Freezes the rest through `queue`; returns the whole audience's size, or nil when the
+    /// send was told to stop first (the reader is then stopped).
+    func freeze(through queue: LedgerQueue, control: SendControl) throws -> Int? {
         var chunk: [Subscriber] = []
         chunk.reserveCapacity(Self.chunkSize)
         do {
@@ -48,8 +47,8 @@ final class AudienceRest {
                 chunk.removeAll(keepingCapacity: true)
             }
             if !chunk.isEmpty { try queue.freeze(chunk) }
-            let reading = try reader.finish()
-            return (try queue.completeFreeze(), reading)
+            _ = try reader.finish()
+            return try queue.completeFreeze()
         } catch {
             reader.stop()
             throw error
@@ -60,29 +59,25 @@ final class AudienceRest {
     func abandon() { reader.stop() }
 }
 
-/// What the editor is told once a send's audience is frozen: the rows that were skipped, and
-/// how many are to be mailed.
+/// What the editor is told once a send's audience is frozen: how many are to be mailed, and
+/// how many members of the list are not, by why.
 enum AudienceReport {
     /// `completing`: the rest of an audience a stopped run began, whose first rows were read
-    /// from the list as it was then (some since mailed, bounced or gone from it).
-    static func note(
-        _ reading: (report: SubscriberList.Report, suppressedCount: Int), audience: Int, listPath: String,
-        completing: Bool = false, reporter: some SendReporter
-    ) {
-        let (report, suppressed) = reading
-        for problem in report.badRows.prefix(20) {
-            reporter.note("warning: \(problem.location.map { "\($0): " } ?? "")\(problem.message)")
-        }
-        if report.badRows.count > 20 { reporter.note("warning: … and \(report.badRows.count - 20) more bad rows.") }
-        let skipped = "\(report.badRows.count) bad row\(report.badRows.count == 1 ? "" : "s") skipped"
+    /// from the list as it was then (some since mailed, or gone from it).
+    static func note(_ audience: Audience, frozen count: Int, completing: Bool = false, reporter: some SendReporter) {
+        let name = audience.description.prefix(1).uppercased() + audience.description.dropFirst()
         guard !completing else {
-            // Counting repeats against an audience partly frozen from another reading would not add up.
-            reporter.note("\(listPath): the rest of the list is in the ledger; \(audience) to mail in all; \(skipped).")
+            reporter.note("\(name): the rest of the audience is in the ledger; \(count) to mail in all.")
             return
         }
-        // The ledger dropped repeated addresses as it froze the audience.
-        let repeated = report.accepted - suppressed - audience
-        reporter.note(
-            "\(listPath): \(audience) to mail; \(suppressed) suppressed, \(repeated) repeated and \(skipped).")
+        guard let summary = try? audience.summary() else {
+            reporter.note("\(name): \(count) to mail.")
+            return
+        }
+        var skipped = [
+            "\(summary.suppressed) suppressed", "\(summary.unconfirmed) unconfirmed", "\(summary.unsubscribed) unsubscribed",
+        ]
+        if !audience.filters.isEmpty { skipped.append("\(summary.filteredOut) not matching") }
+        reporter.note("\(name): \(count) to mail; \(skipped.joined(separator: ", ")).")
     }
 }

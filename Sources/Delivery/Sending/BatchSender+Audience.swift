@@ -1,5 +1,6 @@
 import Foundation
 import NewsletterCore
+import Store
 
 /// How a send gets its audience: a new send freezes the list into the ledger (a long one from
 /// its first rows, the rest while those are mailed), a resumed one finishes what a stopped run
@@ -19,21 +20,18 @@ extension BatchSender {
         if let latest = try ledger.latestSend(issue: issue, list: request.list), latest.completedAt == nil {
             guard !latest.frozen else { return OpenedSend(send: latest, resumed: true) }
             // A run stopped before the rest of a long list was in: that comes first, whole.
-            let audience = try Audience(workspace: prepared.workspace, list: request.list)
-            reporter.freezing(listPath: audience.list.displayPath)
-            var reading: (report: SubscriberList.Report, suppressedCount: Int)?
+            reporter.freezing(audience: Audience.describe(list: request.list, filters: request.filters))
+            let audience = try self.audience()
             let send = try ledger.completeFreeze(of: latest) { insert in
-                reading = try ReadAhead.run(producing: { emit in try audience.readEach(emit) }, consuming: insert)
+                _ = try ReadAhead.run(producing: { emit in try audience.readEach(emit) }, consuming: insert)
             }
-            if let reading {
-                AudienceReport.note(
-                    reading, audience: send.audience, listPath: audience.list.displayPath, completing: true,
-                    reporter: reporter)
-            }
+            AudienceReport.note(audience, frozen: send.audience, completing: true, reporter: reporter)
             return OpenedSend(send: send, resumed: true)
         }
-        let audience = try Audience(workspace: prepared.workspace, list: request.list)
-        reporter.freezing(listPath: audience.list.displayPath)
+        // Said first: the list is read once the connections wait for the relay, and a list that
+        // cannot be read is the send's error from here on.
+        reporter.freezing(audience: Audience.describe(list: request.list, filters: request.filters))
+        let audience = try self.audience()
         let reader = AudienceReader.start { emit in try audience.readEach(emit) }
         var compile: JoinableThread?
         do {
@@ -44,17 +42,22 @@ extension BatchSender {
                 return subscriber
             }
             guard send.frozen else {
-                let rest = AudienceRest(reader: reader, listPath: audience.list.displayPath)
+                let rest = AudienceRest(reader: reader, audience: audience)
                 return OpenedSend(send: send, resumed: false, rest: rest, compile: compile)
             }
-            AudienceReport.note(
-                try reader.finish(), audience: send.audience, listPath: audience.list.displayPath, reporter: reporter)
+            _ = try reader.finish()
+            AudienceReport.note(audience, frozen: send.audience, reporter: reporter)
             return OpenedSend(send: send, resumed: false, compile: compile)
         } catch {
             reader.stop()
             compile?.join()
             throw error
         }
+    }
+
+    /// Who this send mails, from the store as it is now.
+    func audience() throws -> Audience {
+        try Audience(workspace: prepared.workspace, config: prepared.config, list: request.list, filters: request.filters)
     }
 
     /// Compiles the templates for the shape of `subscriber` on a thread of its own; a failure is
@@ -84,11 +87,11 @@ extension BatchSender {
         reporter: some SendReporter
     ) -> (remaining: Int, error: (any Error)?) {
         do {
-            guard let (audience, reading) = try rest.freeze(through: queue, control: control) else {
+            guard let audience = try rest.freeze(through: queue, control: control) else {
                 return (shownWhenStoppedEarly(send, counts: control.snapshot), nil)
             }
             (send.audience, send.frozen) = (audience, true)
-            AudienceReport.note(reading, audience: audience, listPath: rest.listPath, reporter: reporter)
+            AudienceReport.note(rest.audience, frozen: audience, reporter: reporter)
             reporter.started(send, resumed: false, recoveredInFlight: 0, remaining: audience)
             return (audience, nil)
         } catch {

@@ -1,5 +1,6 @@
 import Compose
 public import Foundation
+public import Store
 public import NewsletterCore
 
 /// What the editor asked `newsletter send` for.
@@ -11,24 +12,27 @@ public struct SendRequest: Sendable {
     public var rate: SendingSettings.Rate?
     /// Send again to a list that already got the issue.
     public var force: Bool
+    /// `--where`: only the members whose attributes meet every one.
+    public var filters: [AttributeFilter]
 
     public init(
         list: String, smtpURL: URL? = nil, connections: Int? = nil, rate: SendingSettings.Rate? = nil,
-        force: Bool = false
+        force: Bool = false, filters: [AttributeFilter] = []
     ) {
         self.list = list
         self.smtpURL = smtpURL
         self.connections = connections
         self.rate = rate
         self.force = force
+        self.filters = filters
     }
 }
 
 /// Hears how a send goes; the command line draws a progress bar with it.
 public protocol SendReporter: Sendable {
-    /// A new send's audience is being read from `listPath` into the ledger (seconds for a
-    /// large list), before `started`.
-    func freezing(listPath: String)
+    /// A new send's audience (such as "the list `main`") is being read into the ledger
+    /// (seconds for a large list), before `started`.
+    func freezing(audience: String)
     func started(_ send: SendRecord, resumed: Bool, recoveredInFlight: Int, remaining: Int)
     func progress(_ counts: SendControl.RunCounts, remaining: Int, elapsed: Double)
     func note(_ text: String)
@@ -263,16 +267,14 @@ public final class BatchSender: Sendable {
             reporter.started(send, resumed: resumed, recoveredInFlight: recovered, remaining: remaining)
         }
 
-        let suppressionList = SuppressionList(workspace: prepared.workspace)
-        let suppression = SuppressionWatch(file: suppressionList.file) {
-            Set((try? suppressionList.load().entries.keys).map(Array.init) ?? [])
-        }
+        let people = try PeopleAccess.open(prepared.workspace).store
+        let suppression = try SuppressionWatch(people: people, list: request.list)
         let window = settings.window?.period ?? 0
         let limiter = RateLimiter(
             settings: settings,
             history: window > 0 ? try ledger.sentTimes(since: Date().addingTimeInterval(-window)) : [])
         let setup = SendSetup(
-            send: send, limiter: limiter, suppression: suppression, suppressionList: suppressionList,
+            send: send, limiter: limiter, suppression: suppression, people: people,
             queue: try LedgerQueue(
                 ledger: ledger, sendID: send.id, policy: policy, connections: connections,
                 audienceComplete: send.frozen),

@@ -1,4 +1,5 @@
 public import Foundation
+public import Store
 public import NewsletterCore
 
 /// `--dry-run`: renders and checks every message a send would make, counts them, and sends
@@ -7,28 +8,31 @@ public struct DryRun: Sendable {
     public struct Result: Sendable {
         public var messages = 0
         public var bytes = 0
-        public var suppressed = 0
-        public var report: SubscriberList.Report?
+        /// The list's members who are not mailed, by why.
+        public var summary = AudienceSummary()
+        /// How the audience is named: "the list `main` where city=Riga".
+        public var audience = ""
     }
 
     public static func run(
-        prepared: PreparedIssue, list: String, environment: [String: String] = ProcessInfo.processInfo.environment
+        prepared: PreparedIssue, list: String, filters: [AttributeFilter] = [],
+        environment: [String: String] = ProcessInfo.processInfo.environment
     )
         throws -> Result
     {
         let secret = try UnsubscribeSecret.load(settings: prepared.config.sending, environment: environment)
-        let audience = try Audience(workspace: prepared.workspace, list: list)
+        let audience = try Audience(workspace: prepared.workspace, config: prepared.config, list: list, filters: filters)
         let factory = MessageFactory(
             config: prepared.config, list: list, content: prepared.content, composer: prepared.composer, secret: secret)
         var result = Result()
-        let (report, suppressed) = try audience.readEach(registry: AddressLines()) { subscriber in
+        try audience.readEach { subscriber in
             let message = try factory.message(
                 to: subscriber.address.description, name: subscriber.name, attributes: subscriber.attributes)
             result.messages += 1
             result.bytes += message.bytes.count
         }
-        result.suppressed = suppressed
-        result.report = report
+        result.summary = try audience.summary()
+        result.audience = audience.description
         return result
     }
 }
@@ -43,9 +47,8 @@ public struct TestCopy: Sendable {
         let endpoint = try SMTPEndpoint.resolve(
             settings: prepared.config.smtp, override: smtpURL, environment: environment)
         let secret = try UnsubscribeSecret.load(settings: prepared.config.sending, environment: environment)
-        let audience = try Audience(workspace: prepared.workspace, list: list)
-        var first: Subscriber?
-        try audience.readEach { subscriber in if first == nil { first = subscriber } }
+        let audience = try Audience(workspace: prepared.workspace, config: prepared.config, list: list)
+        let first = try audience.people.members(of: list).first { $0.isActive }?.subscriber
         let model = first ?? Subscriber(address: address, name: nil)
         let factory = MessageFactory(
             config: prepared.config, list: list, content: prepared.content, composer: prepared.composer, secret: secret)

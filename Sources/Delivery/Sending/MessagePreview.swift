@@ -1,4 +1,5 @@
 import Foundation
+import Store
 public import NewsletterCore
 
 /// One message exactly as a subscriber would get it, for the preview: the HTML and text parts,
@@ -23,12 +24,11 @@ public struct MessagePreview: Sendable {
         throws
         -> MessagePreview
     {
-        let audience = try Audience(workspace: prepared.workspace, list: list)
+        let audience = try Audience(workspace: prepared.workspace, config: prepared.config, list: list)
         let wanted = try address.map { try EmailAddress.parsed($0).key }
-        var chosen: Subscriber?
-        try audience.readEach { subscriber in
-            if chosen == nil, wanted == nil || subscriber.address.key == wanted { chosen = subscriber }
-        }
+        let chosen = try audience.people.members(of: list).first {
+            $0.isActive && (wanted == nil || $0.subscriber.address.key == wanted)
+        }?.subscriber
         if let address, chosen == nil { throw notActive(address, list: list) }
         let fallback = Subscriber(
             address: try EmailAddress.parsed(prepared.config.sender.email), name: prepared.config.sender.name)
@@ -47,13 +47,14 @@ public struct MessagePreview: Sendable {
 extension MessagePreview {
     /// Refuses `address` unless it is an active subscriber of `list`: `preview --as` checks it
     /// as it starts, so that a typing mistake shows where it was typed, not only in the page.
-    public static func requireActiveSubscriber(_ address: String, of list: String, in workspace: Workspace) throws {
+    public static func requireActiveSubscriber(
+        _ address: String, of list: String, in workspace: Workspace, config: NewsletterConfig
+    ) throws {
         let wanted = try EmailAddress.parsed(address).key
-        var found = false
-        try Audience(workspace: workspace, list: list).readEach { subscriber in
-            if subscriber.address.key == wanted { found = true }
+        let members = try Audience(workspace: workspace, config: config, list: list).people.members(of: list)
+        if !members.contains(where: { $0.isActive && $0.subscriber.address.key == wanted }) {
+            throw notActive(address, list: list)
         }
-        if !found { throw notActive(address, list: list) }
     }
 
     private static func notActive(_ address: String, list: String) -> NewsletterError {

@@ -1,4 +1,5 @@
 import Foundation
+import Store
 
 /// What the connections of one send share besides the ledger: whether to stop and why, and
 /// the counts for the progress display. Safe to share between threads.
@@ -55,44 +56,36 @@ public final class SendControl: @unchecked Sendable {
     }
 }
 
-/// The suppression list as a running send sees it: read again when the file changes (looked
-/// at once a second at most), so an unsubscribe that arrives during a send is honoured by it.
+/// Who a running send must no longer mail: suppressed, or gone from the list, as the store's
+/// consent log says. It is followed once a second at most, so that an unsubscribe that
+/// arrives during a send (on this machine or, through a shared store, another) is honoured by it.
 final class SuppressionWatch: @unchecked Sendable {
     // `@unchecked`: every stored property is read and written only while `lock` is held.
     private let lock = NSLock()
-    private let file: URL
-    private let load: @Sendable () -> Set<String>
+    private let people: any SubscriberStore
+    private let list: String
     private var keys: Set<String>
-    private var modified: Date?
+    private var lastEvent: Int64
     private var lastLook = Date.distantPast
 
-    init(file: URL, load: @escaping @Sendable () -> Set<String>) {
-        self.file = file
-        self.load = load
-        keys = load()
-        modified = Self.modificationDate(of: file)
+    init(people: any SubscriberStore, list: String) throws {
+        self.people = people
+        self.list = list
+        (keys, lastEvent) = try people.stoppedKeys(list: list)
     }
 
     func contains(_ key: String, now: Date = Date()) -> Bool {
         lock.withLock {
             if now.timeIntervalSince(lastLook) >= 1 {
                 lastLook = now
-                let current = Self.modificationDate(of: file)
-                if current != modified {
-                    modified = current
-                    keys = load()
+                // A store that cannot be read for a moment leaves the set as it was; the next
+                // look tries again.
+                if let (new, last) = try? people.stops(after: lastEvent, list: list) {
+                    keys.formUnion(new)
+                    lastEvent = last
                 }
             }
             return keys.contains(key)
         }
-    }
-
-    /// Through `stat` alone: Foundation's file attributes also look up the owner's and group's
-    /// names, reading /etc/passwd and /etc/group, on a sending thread, under the lock.
-    private static func modificationDate(of file: URL) -> Date? {
-        var status = stat()
-        guard stat(file.path, &status) == 0 else { return nil }
-        return Date(
-            timeIntervalSince1970: Double(status.st_mtim.tv_sec) + Double(status.st_mtim.tv_nsec) / 1_000_000_000)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Store
 import NewsletterCore
 
 /// One connection of a send, on its own thread: connects and logs in while the audience is
@@ -116,7 +117,10 @@ final class SendWorker: @unchecked Sendable {
                     let address = try? EmailAddress(recipient.address)
                 {
                     // 5.1.x: the mailbox does not exist. Never try that address again.
-                    try setup.suppressionList.add([.init(address: address, reason: .hardBounce, date: .today())])
+                    _ = try setup.people.suppress(
+                        address, reason: .hardBounce,
+                        source: ConsentSource("the relay's reply to issue \(sender.prepared.issue.number): \(reply)"),
+                        now: Date(timeIntervalSince1970: now))
                 }
             }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Store
 import NewsletterCore
 
 /// What the connections of a send share once its audience is frozen and what a dead run left
@@ -7,7 +8,8 @@ struct SendSetup: Sendable {
     let send: SendRecord
     let limiter: RateLimiter
     let suppression: SuppressionWatch
-    let suppressionList: SuppressionList
+    /// Where a refused address (5.1.x) is suppressed.
+    let people: any SubscriberStore
     let queue: LedgerQueue
     let journalFolder: URL
     /// How many recipients a connection claims at once.

@@ -1,8 +1,7 @@
 public import Foundation
 
-/// `subscribers/suppressed.csv` (email, reason, date): addresses that unsubscribed, bounced
-/// for good or complained. They are never mailed again, whatever list they are on. Additions
-/// are appended under a lock and written durably, so concurrent writers keep every line.
+/// `subscribers/suppressed.csv` (email, reason, date), as workspaces from before the store kept
+/// their suppression list: read once, by `subscribers migrate`, into the store.
 public struct SuppressionList: Sendable {
     public static let name = "suppressed"
     public static let header = ["email", "reason", "date"]
@@ -77,26 +76,5 @@ public struct SuppressionList: Sendable {
             entries[address.key] = entries[address.key] ?? Entry(address: address, reasonText: reason, date: date)
         }
         return (entries, problems)
-    }
-
-    /// Appends the entries whose addresses are not suppressed yet; returns how many were new.
-    @discardableResult
-    public func add(_ additions: [Entry]) throws -> Int {
-        try DurableFile.withLock(on: file) {
-            let existing = try load().entries
-            var seen = Set(existing.keys)
-            let new = additions.filter { seen.insert($0.address.key).inserted }
-            guard !new.isEmpty else { return 0 }
-            var data = (try? Data(contentsOf: file)) ?? Data()
-            if data.isEmpty { data = Data(CSVWriter.line(Self.header).utf8) }
-            if let last = data.last, last != UInt8(ascii: "\n") { data.append(UInt8(ascii: "\n")) }
-            for entry in new {
-                data.append(
-                    contentsOf: CSVWriter.line([entry.address.description, entry.reason, entry.date?.description ?? ""])
-                        .utf8)
-            }
-            try DurableFile.write(data, to: file)
-            return new.count
-        }
     }
 }

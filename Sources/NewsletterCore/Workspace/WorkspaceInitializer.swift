@@ -15,8 +15,6 @@ public enum WorkspaceInitializer {
         var files: [(String, String)] = [
             (ConfigLoader.fileName, defaultConfig),
             (".gitignore", gitignore),
-            ("subscribers/main.csv", "email,name\n"),
-            ("subscribers/suppressed.csv", "email,reason,date\n"),
             ("issues/inbox/.keep", ""),
         ]
         files += DefaultTemplates.files.sorted { $0.key < $1.key }.map { ("templates/\($0.key)", $0.value) }
@@ -101,8 +99,17 @@ public enum WorkspaceInitializer {
         # unsubscribe = "Unsubscribe"
 
         [lists]
-        # The list that `send` and `preview` use when none is named (subscribers/main.csv).
+        # The list that `send` and `preview` use when none is named.
         default = "main"
+
+        # Each list: its title and one line on the sign-up form, whether the form offers it
+        # (public), and how people join it: "double" (the default) mails a link to confirm;
+        # "single" adds them as they sign up. Who is on it is kept in the store (.newsletter/).
+        [lists.main]
+        title = "Example Newsletter"
+        description = "News from the Example Organisation, a few times a year."
+        public = true
+        opt_in = "double"
 
         [smtp]
         # The relay your mail provider gives you: smtp://host:587 (STARTTLS) or smtps://host:465.

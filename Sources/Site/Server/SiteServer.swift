@@ -5,6 +5,7 @@ import Hummingbird
 import Logging
 public import NewsletterCore
 import ServiceLifecycle
+import Store
 
 /// The HTTP servers: `preview` for the editor, on this machine; `serve` for subscribers,
 /// behind a reverse proxy: the unsubscribe endpoints and the archive.
@@ -19,7 +20,8 @@ public enum SiteServer {
         let config = try workspace.loadConfig()
         if !(try workspace.issueNumbers()).contains(number) { _ = try workspace.loadIssue(number) }
         if let recipient {
-            try MessagePreview.requireActiveSubscriber(recipient, of: list ?? config.lists.defaultList, in: workspace)
+            try MessagePreview.requireActiveSubscriber(
+                recipient, of: list ?? config.lists.defaultList, in: workspace, config: config)
         }
         let router = Router()
         router.add(middleware: ControlCharacterGuard())
@@ -39,7 +41,8 @@ public enum SiteServer {
         let router = Router()
         router.add(middleware: ControlCharacterGuard())
         router.add(middleware: FileMiddleware(archiveFolder.path, searchForIndexHtml: true, logger: quietLogger))
-        UnsubscribeRoutes(workspace: workspace, secret: secret, newsletterName: config.name).add(to: router)
+        let people = try PeopleAccess.open(workspace).store
+        UnsubscribeRoutes(config: config, people: people, secret: secret).add(to: router)
         try await run(router, host: host, port: port, announce: announce)
     }
 

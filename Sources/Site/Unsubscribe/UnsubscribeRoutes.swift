@@ -2,24 +2,24 @@ import Delivery
 import Foundation
 import Hummingbird
 import NewsletterCore
+import Store
 
 /// The public unsubscribe endpoints, for each message's List-Unsubscribe link:
 /// `GET /unsubscribe/TOKEN` shows a page with a confirm button and changes nothing (mail
 /// scanners follow links); `POST /unsubscribe/TOKEN` with `List-Unsubscribe=One-Click`
-/// (RFC 8058, what mail clients send, and what the button sends) adds the address to the
-/// suppression list, durably, before it answers. A token that does not verify answers 400
-/// with nothing written. Pages are never cached and never list subscribers.
+/// (RFC 8058, what mail clients send, and what the button sends) takes the person off the
+/// token's list in the store, with a consent event, before it answers. A token that does not
+/// verify answers 400 with nothing written. Pages are never cached and never list subscribers.
 struct UnsubscribeRoutes: Sendable {
-    let workspace: Workspace
+    let config: NewsletterConfig
+    let people: any SubscriberStore
     let secret: UnsubscribeSecret
-    let newsletterName: String
-    /// Serialises this process's appends; the file lock inside does it across processes.
-    private let writeLock = NSLock()
+    var newsletterName: String { config.name }
 
-    init(workspace: Workspace, secret: UnsubscribeSecret, newsletterName: String) {
-        self.workspace = workspace
+    init(config: NewsletterConfig, people: any SubscriberStore, secret: UnsubscribeSecret) {
+        self.config = config
+        self.people = people
         self.secret = secret
-        self.newsletterName = newsletterName
     }
 
     static let noStore: HTTPFields = [.cacheControl: "no-store"]
@@ -44,11 +44,11 @@ struct UnsubscribeRoutes: Sendable {
                         body: "<h1 class=\"error\">The request lacks List-Unsubscribe=One-Click.</h1>"),
                     status: .badRequest, extraHeaders: Self.noStore)
             }
-            try suppress(token)
+            try unsubscribe(token, source: request)
             let page = HTTPPages.page(
                 title: "Unsubscribed",
                 body:
-                    "<h1 class=\"ok\">Unsubscribed</h1><p>\(HTTPPages.escape(token.address)) will get no more issues of \(HTTPPages.escape(newsletterName)).</p>"
+                    "<h1 class=\"ok\">Unsubscribed</h1><p>\(HTTPPages.escape(token.address)) will get no more issues of \(HTTPPages.escape(title(of: token.list))).</p>"
             )
             return HTTPPages.response(page, extraHeaders: Self.noStore)
         }
@@ -57,10 +57,14 @@ struct UnsubscribeRoutes: Sendable {
     /// The token's list and address, if the token verifies and names a list of this workspace.
     private func verified(_ text: String?) -> UnsubscribeToken? {
         guard let text, let token = UnsubscribeToken.verify(text, with: secret),
-            SubscriberList.names(in: workspace).contains(token.list),
+            config.lists.definition(of: token.list) != nil,
             (try? EmailAddress(token.address)) != nil
         else { return nil }
         return token
+    }
+
+    private func title(of list: String) -> String {
+        config.lists.definition(of: list)?.title ?? newsletterName
     }
 
     private func invalid() -> Response {
@@ -73,12 +77,16 @@ struct UnsubscribeRoutes: Sendable {
             status: .badRequest, extraHeaders: Self.noStore)
     }
 
-    private func suppress(_ token: UnsubscribeToken) throws {
+    /// Off the list, in the store, before the answer: a running send follows the consent log.
+    /// An address the store does not hold (a link from before it) is suppressed: the person
+    /// asked to stop.
+    private func unsubscribe(_ token: UnsubscribeToken, source request: Request) throws {
         let address = try EmailAddress(token.address)
-        try writeLock.withLock {
-            _ = try SuppressionList(workspace: workspace).add([
-                .init(address: address, reason: .unsubscribed, date: .today())
-            ])
+        let source = ConsentSource(
+            "POST /unsubscribe (List-Unsubscribe)", userAgent: request.headers[.userAgent].map { String($0) })
+        let left = try people.unsubscribe(address, from: token.list, source: source, now: Date())
+        if left.isEmpty, try people.subscriber(address: address) == nil {
+            _ = try people.suppress(address, reason: .unsubscribed, source: source, now: Date())
         }
     }
 

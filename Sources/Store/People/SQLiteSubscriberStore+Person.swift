@@ -64,11 +64,13 @@ extension SQLiteSubscriberStore {
             try run("DELETE FROM suppression WHERE email_key = ?", [key])
             // The rows of past sends keep their state, so that the sends' counts stay, and
             // nothing of the person: not the address, the name, the attributes or the reply
-            // (which often quotes the address).
+            // (which often quotes the address). One still waiting in a send is not mailed.
             try run(
                 """
                 UPDATE recipient SET email = '', email_key = 'erased:' || id, name = NULL, attributes = '{}',
-                reply = NULL WHERE email_key = ?
+                reply = NULL, message_id = NULL,
+                state = CASE WHEN state IN ('pending', 'deferred', 'sending') THEN 'suppressed' ELSE state END
+                WHERE email_key = ?
                 """, [key])
             guard found else { return false }
             _ = try Self.suppress(erased, reason: .erased, source: source, now: now, in: database)

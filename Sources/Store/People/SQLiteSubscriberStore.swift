@@ -5,7 +5,7 @@ public import NewsletterCore
 /// The people of a workspace in its SQLite store: the SQL of subscribers, lists, suppression
 /// and the consent log, all here (the import's and erasure's in their own files).
 public final class SQLiteSubscriberStore: SubscriberStore {
-    let database: StoreDatabase
+    public let database: StoreDatabase
     var pool: DatabasePool { database.pool }
 
     public init(database: StoreDatabase) {
@@ -212,6 +212,50 @@ public final class SQLiteSubscriberStore: SubscriberStore {
     public func lastEventID() throws -> Int64 {
         try pool.read { database in
             try Int64.fetchOne(database, sql: "SELECT COALESCE(MAX(id), 0) FROM consent_event") ?? 0
+        }
+    }
+
+    public func stoppedKeys(list: String) throws -> (keys: Set<String>, lastID: Int64) {
+        try pool.read { database in
+            let keys = try String.fetchSet(
+                database,
+                sql: """
+                    SELECT email_key FROM suppression
+                    UNION SELECT s.email_key FROM membership m JOIN subscriber s ON s.id = m.subscriber_id
+                    WHERE m.list = ? AND m.status != 'confirmed'
+                    """, arguments: [list])
+            let last = try Int64.fetchOne(database, sql: "SELECT COALESCE(MAX(id), 0) FROM consent_event") ?? 0
+            return (keys, last)
+        }
+    }
+
+    public func audienceSummary(of list: String, filters: [AttributeFilter]) throws -> AudienceSummary {
+        try pool.read { database in
+            var summary = AudienceSummary()
+            let rows = try Row.fetchAll(
+                database,
+                sql: """
+                    SELECT m.status, x.email_key IS NOT NULL, COUNT(*)
+                    FROM membership m JOIN subscriber s ON s.id = m.subscriber_id
+                    LEFT JOIN suppression x ON x.email_key = s.email_key
+                    WHERE m.list = ? GROUP BY 1, 2
+                    """, arguments: [list])
+            var confirmed = 0
+            for row in rows {
+                let count: Int = row[2]
+                switch (MembershipStatus(rawValue: row[0]), row[1] as Bool) {
+                case (.confirmed?, true): summary.suppressed += count
+                case (.confirmed?, false): confirmed += count
+                case (.unconfirmed?, _): summary.unconfirmed += count
+                default: summary.unsubscribed += count
+                }
+            }
+            let (sql, arguments) = Self.activeMembersQuery(list: list, filters: filters)
+            summary.active =
+                filters.isEmpty
+                ? confirmed : try Int.fetchOne(database, sql: "SELECT COUNT(*) FROM (\(sql))", arguments: arguments) ?? 0
+            summary.filteredOut = confirmed - summary.active
+            return summary
         }
     }
 

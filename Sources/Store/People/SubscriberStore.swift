@@ -72,9 +72,31 @@ public protocol SubscriberStore: Sendable {
     /// The newest consent event's id: a running send follows the log from there.
     func lastEventID() throws -> Int64
 
+    /// The addresses (by key) a send of `list` must not mail as it starts: suppressed, or no
+    /// longer confirmed members of the list; and the newest event's id, to follow from.
+    func stoppedKeys(list: String) throws -> (keys: Set<String>, lastID: Int64)
+
+    /// How the members of `list` stand: how many are mailed (meeting `filters`), and how many
+    /// are not, by why.
+    func audienceSummary(of list: String, filters: [AttributeFilter]) throws -> AudienceSummary
+
     /// The addresses (by key) that left `list` or were suppressed after event `id`, and the
     /// newest event's id.
     func stops(after id: Int64, list: String) throws -> (keys: [String], lastID: Int64)
+}
+
+/// A list's members by whether a send mails them.
+public struct AudienceSummary: Sendable, Equatable {
+    /// Confirmed, not suppressed, meeting the filters: mailed.
+    public var active = 0
+    /// Confirmed but suppressed.
+    public var suppressed = 0
+    public var unconfirmed = 0
+    public var unsubscribed = 0
+    /// Confirmed and not suppressed, but not meeting the filters.
+    public var filteredOut = 0
+
+    public init() {}
 }
 
 /// What `add` did.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Compose
 import Foundation
 import NewsletterCore
+import Store
 
 struct BuildCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -87,11 +88,16 @@ extension CheckCommand {
     /// Names in the templates that render as nothing: misspelt values, and subscriber fields
     /// that no list has. Warnings, since Mustache renders them without complaint.
     private func warnAboutTemplateNames(_ composer: IssueComposer, workspace: Workspace) {
-        let lists = SubscriberList.names(in: workspace)
+        let lists = composer.config.lists.lists.map(\.name)
+        // The store's attributes; before the subscriber files are taken in, their columns.
         var fields = Set<String>()
-        for name in lists {
-            if let columns = try? SubscriberList(name: name, workspace: workspace).columnNames() {
-                fields.formUnion(columns)
+        if let opened = try? PeopleAccess.open(workspace), let names = try? opened.store.attributeNames() {
+            fields = names
+        } else {
+            for name in SubscriberList.names(in: workspace) {
+                if let columns = try? SubscriberList(name: name, workspace: workspace).columnNames() {
+                    fields.formUnion(columns)
+                }
             }
         }
         let warnings = TemplateNameCheck.warnings(

@@ -17,9 +17,11 @@ final class ProgressDisplay: SendReporter, @unchecked Sendable {
         self.list = list
     }
 
-    func freezing(listPath: String) {
+    func freezing(audience: String) {
         // On a terminal only, until the next line replaces it: a log gets the summary after.
-        if isTerminal { FileHandle.standardError.write(Data("\r\u{1B}[2K\(listPath): reading the audience…".utf8)) }
+        if isTerminal {
+            FileHandle.standardError.write(Data("\r\u{1B}[2K\(audience): reading the audience…".utf8))
+        }
     }
 
     func started(_ send: SendRecord, resumed: Bool, recoveredInFlight: Int, remaining: Int) {
@@ -126,12 +128,12 @@ enum SendSummary {
     {
         let pace = rate.flatMap(SendingSettings.Rate.init) ?? settings.rate
         let average = result.messages > 0 ? result.bytes / result.messages : 0
+        let summary = result.summary
         var text =
-            "Dry run of issue \(issue) to \(list): \(result.messages) messages rendered and validated, \(ByteCount.format(average)) on average"
-        text += "; \(result.suppressed) suppressed"
-        if let report = result.report {
-            text += ", \(report.duplicates.count) repeated and \(report.badRows.count) bad rows skipped"
-        }
+            "Dry run of issue \(issue) to \(result.audience): \(result.messages) messages rendered and validated, \(ByteCount.format(average)) on average"
+        text +=
+            "; \(summary.suppressed) suppressed, \(summary.unconfirmed) unconfirmed and \(summary.unsubscribed) unsubscribed not mailed"
+        if summary.filteredOut > 0 { text += ", \(summary.filteredOut) not matching" }
         text +=
             ". At \(pace) this takes about \(ProgressDisplay.duration(Double(result.messages) / pace.perSecond)). Nothing was sent."
         return text

@@ -64,7 +64,9 @@ final class NewWorkspace {
         }
         var list = "email,name,city\n"
         for index in 1...20 { list += "reader\(index)@example.org,Reader \(index),City \(index % 3)\n" }
-        try write(list, to: "subscribers/main.csv")
+        try write(list, to: "people.csv")
+        let imported = try run(["subscribers", "import", "people.csv"])
+        #expect(imported.status == 0, "\(imported.stderr)")
     }
 
     /// `issue new`, `issue collect`, then the subject, preheader and introduction written in

@@ -1,20 +1,31 @@
 import Foundation
 
 /// A copy of the repository's sample workspace in a temporary folder, removed at the end, so
-/// tests can change it freely.
+/// tests can change it freely. Its subscriber files are taken into the store and removed, as
+/// an editor does once (`migrated: false` keeps them, for the tests of that step).
 final class SampleWorkspace {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
 
     let root: URL
 
-    init() throws {
+    init(migrated: Bool = true) throws {
         root = FileManager.default.temporaryDirectory.appending(path: "sample-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         for entry in ["newsletter.toml", "issues", "subscribers", "templates"] {
             try FileManager.default.copyItem(
                 at: Self.repository.appending(path: entry), to: root.appending(path: entry))
         }
+        if migrated { try migrateSubscriberFiles() }
+    }
+
+    /// `subscribers migrate`, then the old files removed.
+    func migrateSubscriberFiles() throws {
+        let migrated = try CommandLineTool.run(["subscribers", "migrate"], in: root)
+        guard migrated.status == 0 else {
+            throw SMTPTestServer.ServerError(message: "subscribers migrate: \(migrated.stderr)")
+        }
+        try FileManager.default.removeItem(at: root.appending(path: "subscribers"))
     }
 
     deinit {
@@ -79,12 +90,18 @@ extension SampleWorkspace {
         try write(kept.joined(separator: "\n") + "\n" + text + "\n", to: "newsletter.toml")
     }
 
-    /// Replaces the main list with `count` generated subscribers.
+    /// Replaces every list with one of `count` generated subscribers, in a new store.
     func generateList(_ count: Int, name: String = "main") throws {
+        for suffix in ["", "-wal", "-shm"] {
+            try? FileManager.default.removeItem(at: root.appending(path: ".newsletter/state.sqlite\(suffix)"))
+        }
         var text = "email,name,city\n"
         for index in 0..<count { text += "reader\(index)@example.org,Reader \(index),City \(index % 7)\n" }
-        try write(text, to: "subscribers/\(name).csv")
-        try write("email,reason,date\n", to: "subscribers/suppressed.csv")
+        try write(text, to: "generated.csv")
+        let imported = try CommandLineTool.run(["subscribers", "import", "generated.csv", "--list", name], in: root)
+        guard imported.status == 0 else {
+            throw SMTPTestServer.ServerError(message: "subscribers import: \(imported.stderr)")
+        }
     }
 
     /// The active addresses of a list, as `subscribers export` prints them.
