@@ -75,7 +75,8 @@ enum AudienceReport {
             return
         }
         var skipped = [
-            "\(summary.suppressed) suppressed", "\(summary.unconfirmed) unconfirmed", "\(summary.unsubscribed) unsubscribed",
+            "\(summary.suppressed) suppressed", "\(summary.unconfirmed) unconfirmed",
+            "\(summary.unsubscribed) unsubscribed",
         ]
         if !audience.filters.isEmpty { skipped.append("\(summary.filteredOut) not matching") }
         reporter.note("\(name): \(count) to mail; \(skipped.joined(separator: ", ")).")

@@ -57,7 +57,8 @@ extension BatchSender {
 
     /// Who this send mails, from the store as it is now.
     func audience() throws -> Audience {
-        try Audience(workspace: prepared.workspace, config: prepared.config, list: request.list, filters: request.filters)
+        try Audience(
+            workspace: prepared.workspace, config: prepared.config, list: request.list, filters: request.filters)
     }
 
     /// Compiles the templates for the shape of `subscriber` on a thread of its own; a failure is

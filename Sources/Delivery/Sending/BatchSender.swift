@@ -1,7 +1,7 @@
 import Compose
 public import Foundation
-public import Store
 public import NewsletterCore
+public import Store
 
 /// What the editor asked `newsletter send` for.
 public struct SendRequest: Sendable {

@@ -1,6 +1,6 @@
 public import Foundation
-public import Store
 public import NewsletterCore
+public import Store
 
 /// `--dry-run`: renders and checks every message a send would make, counts them, and sends
 /// nothing and records nothing.
@@ -21,7 +21,8 @@ public struct DryRun: Sendable {
         throws -> Result
     {
         let secret = try UnsubscribeSecret.load(settings: prepared.config.sending, environment: environment)
-        let audience = try Audience(workspace: prepared.workspace, config: prepared.config, list: list, filters: filters)
+        let audience = try Audience(
+            workspace: prepared.workspace, config: prepared.config, list: list, filters: filters)
         let factory = MessageFactory(
             config: prepared.config, list: list, content: prepared.content, composer: prepared.composer, secret: secret)
         var result = Result()

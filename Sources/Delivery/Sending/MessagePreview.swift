@@ -1,6 +1,6 @@
 import Foundation
-import Store
 public import NewsletterCore
+import Store
 
 /// One message exactly as a subscriber would get it, for the preview: the HTML and text parts,
 /// the raw message and its headers. Nothing is sent or recorded.

@@ -1,6 +1,6 @@
 import Foundation
-import Store
 import NewsletterCore
+import Store
 
 /// One connection of a send, on its own thread: connects and logs in while the audience is
 /// frozen, then takes a recipient from its batch, takes their message from its `MessageMaker`

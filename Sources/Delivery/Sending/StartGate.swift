@@ -1,6 +1,6 @@
 import Foundation
-import Store
 import NewsletterCore
+import Store
 
 /// What the connections of a send share once its audience is frozen and what a dead run left
 /// has been taken in.

@@ -253,7 +253,8 @@ public final class SQLiteSubscriberStore: SubscriberStore {
             let (sql, arguments) = Self.activeMembersQuery(list: list, filters: filters)
             summary.active =
                 filters.isEmpty
-                ? confirmed : try Int.fetchOne(database, sql: "SELECT COUNT(*) FROM (\(sql))", arguments: arguments) ?? 0
+                ? confirmed
+                : try Int.fetchOne(database, sql: "SELECT COUNT(*) FROM (\(sql))", arguments: arguments) ?? 0
             summary.filteredOut = confirmed - summary.active
             return summary
         }

@@ -7,7 +7,8 @@ import Store
 extension SubscribersCommand {
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Print everything held about a person: lists, attributes, consent events, the sends they were in.",
+            abstract:
+                "Print everything held about a person: lists, attributes, consent events, the sends they were in.",
             discussion: "Example: newsletter subscribers show ana@example.org --json > ana.json")
 
         @OptionGroup var workspaceOptions: WorkspaceOptions
@@ -19,7 +20,8 @@ extension SubscribersCommand {
             let parsed = try EmailAddress.parsed(address)
             guard let person = try people.person(parsed) else {
                 if try people.wasErased(parsed) {
-                    Terminal.print("\(parsed) was erased at their request: nothing is held about them but a keyed hash.")
+                    Terminal.print(
+                        "\(parsed) was erased at their request: nothing is held about them but a keyed hash.")
                 } else if let suppression = try people.suppression(of: parsed) {
                     Terminal.print("\(parsed) is not a subscriber; it is suppressed (\(suppression.reason.rawValue)).")
                 } else {
@@ -52,7 +54,8 @@ extension SubscribersCommand {
                     Terminal.print("\(parsed) was erased already.")
                     return
                 }
-                throw NewsletterError("Nothing is held about \(parsed).", hint: "Check the address; nothing was changed.")
+                throw NewsletterError(
+                    "Nothing is held about \(parsed).", hint: "Check the address; nothing was changed.")
             }
             Terminal.print(
                 "Erased \(parsed): nothing is held about them now but a keyed hash, which keeps them from being added again."
@@ -89,7 +92,8 @@ enum PersonReport {
         lines.append("Sends:")
         for send in person.sends {
             lines.append(
-                "  issue \(send.issue) to \(send.list): \(send.state)" + (send.sentAt.map { " \(timestamp($0))" } ?? ""))
+                "  issue \(send.issue) to \(send.list): \(send.state)" + (send.sentAt.map { " \(timestamp($0))" } ?? "")
+            )
         }
         if person.sends.isEmpty { lines.append("  none") }
         return lines.joined(separator: "\n")

@@ -29,7 +29,8 @@ extension SubscribersCommand {
             let added = try people.suppress(
                 parsed, reason: SuppressionReason(rawValue: reason) ?? .manual,
                 source: .init("newsletter subscribers suppress"), now: Date())
-            Terminal.print(added ? "Suppressed \(parsed): it is never mailed again." : "\(parsed) was already suppressed.")
+            Terminal.print(
+                added ? "Suppressed \(parsed): it is never mailed again." : "\(parsed) was already suppressed.")
         }
     }
 

@@ -43,7 +43,8 @@ struct SubscribersCommand: ParsableCommand {
                 let status = member.suppression.map { "suppressed (\($0.rawValue))" } ?? member.status.rawValue
                 Terminal.print(
                     address.padding(toLength: max(width, address.count), withPad: " ", startingAt: 0) + "  "
-                        + status.padding(toLength: 26, withPad: " ", startingAt: 0) + "  " + (member.subscriber.name ?? ""))
+                        + status.padding(toLength: 26, withPad: " ", startingAt: 0) + "  "
+                        + (member.subscriber.name ?? ""))
             }
             let summary = try people.audienceSummary(of: list.name, filters: [])
             _ = workspace
@@ -83,7 +84,8 @@ struct SubscribersCommand: ParsableCommand {
             case .added:
                 Terminal.print("Added \(parsed) to the list `\(list.name)`.")
             case .alreadyListed:
-                Terminal.print("\(parsed) is on the list `\(list.name)` already; their name and attributes were updated.")
+                Terminal.print(
+                    "\(parsed) is on the list `\(list.name)` already; their name and attributes were updated.")
             case .unsubscribedEarlier:
                 throw NewsletterError(
                     "\(parsed) left the list `\(list.name)` earlier, so they are not added back.",
@@ -113,7 +115,8 @@ struct SubscribersCommand: ParsableCommand {
             let (_, config, people) = try PeopleCommand.open(workspaceOptions)
             let list = try listOption.list(in: config)
             let parsed = try EmailAddress.parsed(address)
-            guard try people.remove(parsed, from: list.name, source: .init("newsletter subscribers remove"), now: Date())
+            guard
+                try people.remove(parsed, from: list.name, source: .init("newsletter subscribers remove"), now: Date())
             else {
                 throw NewsletterError("\(parsed) is not on the list `\(list.name)`.", hint: "Nothing was changed.")
             }
