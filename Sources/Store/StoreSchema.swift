@@ -86,6 +86,14 @@ package enum StoreSchema {
         migrator.registerMigration("v5") { database in
             try database.execute(sql: peopleTables)
         }
+        migrator.registerMigration("v6") { database in
+            // A send may go to part of a list (`send --where city=Riga`), and may be cancelled.
+            try database.execute(
+                sql: """
+                    ALTER TABLE send ADD COLUMN filter TEXT NOT NULL DEFAULT '';
+                    ALTER TABLE send ADD COLUMN cancelled_at REAL;
+                    """)
+        }
         return migrator
     }
 

@@ -71,12 +71,18 @@ public struct SendRecord: Sendable, Equatable {
     /// recipients are mailed; a run that stopped before the rest was in leaves this false, and
     /// the next run freezes the rest first.
     public var frozen = true
+    /// `send --where`: the part of the list it went to, such as "city=Riga"; empty for all.
+    public var filter = ""
+    /// When `send --cancel` ended it: its pending recipients were not mailed.
+    public var cancelledAt: Date?
 }
 
 public enum RecipientState: String, Sendable, CaseIterable {
     case pending, sending, sent, deferred, failed
     /// Suppressed (unsubscribed, bounced) after the send started: nothing more is sent to them.
     case suppressed
+    /// Still waiting when the send was cancelled (`send --cancel`): never mailed.
+    case cancelled
 }
 
 extension DeliveryLedger {
@@ -117,22 +123,25 @@ extension DeliveryLedger {
     /// Starts a send and freezes its audience: every subscriber `audience` yields, in order,
     /// except repeated addresses. One transaction: a send that dies while freezing left nothing.
     public func createSend(
-        issue: Int, list: String, now: Date, audience: (_ insert: (Subscriber) throws -> Void) throws -> Void
+        issue: Int, list: String, filter: String = "", now: Date,
+        audience: (_ insert: (Subscriber) throws -> Void) throws -> Void
     ) throws -> SendRecord {
         try database.write { database in
             try Self.freeze(
-                audience, of: Self.insertSend(issue: issue, list: list, now: now, in: database), in: database)
+                audience, of: Self.insertSend(issue: issue, list: list, filter: filter, now: now, in: database),
+                in: database)
         }
     }
 
     /// Starts a send with the first `limit` subscribers `next` yields (repeated addresses
     /// dropped), in one transaction. Frozen when `next` ran out within them; otherwise the rest
     /// goes in through `LedgerQueue.freeze` while these are mailed (`frozen` false until then).
-    func startSend(issue: Int, list: String, now: Date, firstRows limit: Int, next: () throws -> Subscriber?)
-        throws -> SendRecord
-    {
+    func startSend(
+        issue: Int, list: String, filter: String = "", now: Date, firstRows limit: Int,
+        next: () throws -> Subscriber?
+    ) throws -> SendRecord {
         try database.write { database in
-            var send = try Self.insertSend(issue: issue, list: list, now: now, in: database)
+            var send = try Self.insertSend(issue: issue, list: list, filter: filter, now: now, in: database)
             let freezer = try AudienceFreezer(connection: Self.connection(of: database), sendID: send.id)
             var taken = 0
             while taken < limit, let subscriber = try next() {
@@ -169,17 +178,21 @@ extension DeliveryLedger {
         return send
     }
 
-    private static func insertSend(issue: Int, list: String, now: Date, in database: Database) throws -> SendRecord {
+    private static func insertSend(issue: Int, list: String, filter: String, now: Date, in database: Database)
+        throws -> SendRecord
+    {
         let generation =
             try Int.fetchOne(
                 database, sql: "SELECT COALESCE(MAX(generation), 0) + 1 FROM send WHERE issue = ? AND list = ?",
                 arguments: [issue, list]) ?? 1
         try database.execute(
-            sql: "INSERT INTO send (issue, list, generation, started_at) VALUES (?, ?, ?, ?)",
-            arguments: [issue, list, generation, now.timeIntervalSince1970])
-        return SendRecord(
+            sql: "INSERT INTO send (issue, list, generation, started_at, filter) VALUES (?, ?, ?, ?, ?)",
+            arguments: [issue, list, generation, now.timeIntervalSince1970, filter])
+        var send = SendRecord(
             id: database.lastInsertedRowID, issue: issue, list: list, generation: generation, startedAt: now,
             completedAt: nil, audience: 0)
+        send.filter = filter
+        return send
     }
 
     /// Counts the audience and notes the send frozen; returns the count.
@@ -254,5 +267,7 @@ extension SendRecord {
         completedAt = (row["completed_at"] as Double?).map(Date.init(timeIntervalSince1970:))
         audience = row["audience"]
         frozen = row["frozen"]
+        filter = row["filter"]
+        cancelledAt = (row["cancelled_at"] as Double?).map(Date.init(timeIntervalSince1970:))
     }
 }

@@ -79,6 +79,7 @@ enum AudienceReport {
             "\(summary.unsubscribed) unsubscribed",
         ]
         if !audience.filters.isEmpty { skipped.append("\(summary.filteredOut) not matching") }
+        if audience.notReceiving != nil { skipped.append("\(summary.receivedAlready) who received it already") }
         reporter.note("\(name): \(count) to mail; \(skipped.joined(separator: ", ")).")
     }
 }

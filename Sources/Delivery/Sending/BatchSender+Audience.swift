@@ -17,7 +17,9 @@ extension BatchSender {
     func openSend(shapes: ShapeCache, reporter: some SendReporter) throws -> OpenedSend {
         let issue = prepared.issue.number
         // A finished send without --force was refused when the sender was made.
-        if let latest = try ledger.latestSend(issue: issue, list: request.list), latest.completedAt == nil {
+        if let latest = try ledger.latestSend(issue: issue, list: request.list), latest.completedAt == nil,
+            try !discardUntouched(latest, reporter: reporter)
+        {
             guard !latest.frozen else { return OpenedSend(send: latest, resumed: true) }
             // A run stopped before the rest of a long list was in: that comes first, whole.
             reporter.freezing(audience: Audience.describe(list: request.list, filters: request.filters))
@@ -35,8 +37,9 @@ extension BatchSender {
         let reader = AudienceReader.start { emit in try audience.readEach(emit) }
         var compile: JoinableThread?
         do {
-            let send = try ledger.startSend(issue: issue, list: request.list, now: Date(), firstRows: Self.firstFrozen)
-            {
+            let send = try ledger.startSend(
+                issue: issue, list: request.list, filter: request.filterText, now: Date(), firstRows: Self.firstFrozen
+            ) {
                 guard let subscriber = try reader.next() else { return nil }
                 if compile == nil { compile = prepareShape(of: subscriber, in: shapes) }
                 return subscriber
@@ -58,7 +61,18 @@ extension BatchSender {
     /// Who this send mails, from the store as it is now.
     func audience() throws -> Audience {
         try Audience(
-            workspace: prepared.workspace, config: prepared.config, list: request.list, filters: request.filters)
+            workspace: prepared.workspace, config: prepared.config, list: request.list, filters: request.filters,
+            notReceiving: request.onlyNew ? prepared.issue.number : nil)
+    }
+
+    /// An unfinished send that mailed nobody (it stopped at a wrong relay, say) is dropped, so
+    /// that this run takes the list as it is now: people added or gone since are counted right.
+    private func discardUntouched(_ send: SendRecord, reporter: some SendReporter) throws -> Bool {
+        guard try ledger.discardIfUntouched(send) else { return false }
+        reporter.note(
+            "The send started \(ISO8601DateFormatter().string(from: send.startedAt)) mailed nobody: its audience is taken again from the list as it is now."
+        )
+        return true
     }
 
     /// Compiles the templates for the shape of `subscriber` on a thread of its own; a failure is

@@ -14,10 +14,12 @@ public struct SendRequest: Sendable {
     public var force: Bool
     /// `--where`: only the members whose attributes meet every one.
     public var filters: [AttributeFilter]
+    /// `--only-new`: the members who have not received the issue (late sign-ups, a row mended).
+    public var onlyNew: Bool
 
     public init(
         list: String, smtpURL: URL? = nil, connections: Int? = nil, rate: SendingSettings.Rate? = nil,
-        force: Bool = false, filters: [AttributeFilter] = []
+        force: Bool = false, filters: [AttributeFilter] = [], onlyNew: Bool = false
     ) {
         self.list = list
         self.smtpURL = smtpURL
@@ -25,7 +27,11 @@ public struct SendRequest: Sendable {
         self.rate = rate
         self.force = force
         self.filters = filters
+        self.onlyNew = onlyNew
     }
+
+    /// The filters as the ledger records them: "city=Riga, lang!=de".
+    public var filterText: String { filters.map(\.description).joined(separator: ", ") }
 }
 
 /// Hears how a send goes; the command line draws a progress bar with it.
@@ -71,16 +77,35 @@ public final class BatchSender: Sendable {
         self.prepared = prepared
         self.request = request
         ledger = try DeliveryLedger(workspace: prepared.workspace)
-        if !request.force, let latest = try ledger.latestSend(issue: prepared.issue.number, list: request.list),
-            let completed = latest.completedAt
-        {
+        let latest = try ledger.latestSend(issue: prepared.issue.number, list: request.list)
+        if !request.force, !request.onlyNew, let latest, let completed = latest.completedAt {
+            let ended =
+                latest.cancelledAt != nil
+                ? "was cancelled on \(ISO8601DateFormatter().string(from: completed))"
+                : "completed \(ISO8601DateFormatter().string(from: completed))"
             throw NewsletterError(
-                "Issue \(latest.issue) was already sent to the list `\(request.list)` (\(latest.audience) recipients, completed \(ISO8601DateFormatter().string(from: completed))).",
+                "Issue \(latest.issue) was already sent to the list `\(request.list)` (\(latest.audience) recipients; the send \(ended)).",
                 hint:
-                    "`newsletter status \(latest.issue)` shows that send; add --force to send it to the whole list again."
+                    "`newsletter status \(latest.issue)` shows that send; --only-new mails the members who have not received it, --force the whole list again."
             )
         }
-        if !request.force { try Self.refuseUnrecordedSentIssue(prepared, ledger: ledger, list: request.list) }
+        if request.onlyNew, let latest, latest.completedAt == nil {
+            throw NewsletterError(
+                "A send of issue \(latest.issue) to the list `\(request.list)` is not finished.",
+                hint:
+                    "Finish it first (the same command without --only-new), or end it with `newsletter send \(latest.issue) --cancel`."
+            )
+        }
+        if let latest, latest.completedAt == nil, latest.filter != request.filterText {
+            throw NewsletterError(
+                "A send of issue \(latest.issue) to the list `\(request.list)`\(latest.filter.isEmpty ? "" : " where \(latest.filter)") is not finished, and this one asks for \(request.filters.isEmpty ? "the whole list" : "where \(request.filterText)").",
+                hint:
+                    "Finish that one first (give the same --where), or end it with `newsletter send \(latest.issue) --cancel`."
+            )
+        }
+        if !request.force, !request.onlyNew {
+            try Self.refuseUnrecordedSentIssue(prepared, ledger: ledger, list: request.list)
+        }
         endpoint = try SMTPEndpoint.resolve(
             settings: prepared.config.smtp, override: request.smtpURL, environment: environment)
         secret = try UnsubscribeSecret.load(settings: prepared.config.sending, environment: environment)

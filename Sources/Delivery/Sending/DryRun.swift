@@ -15,14 +15,15 @@ public struct DryRun: Sendable {
     }
 
     public static func run(
-        prepared: PreparedIssue, list: String, filters: [AttributeFilter] = [],
+        prepared: PreparedIssue, list: String, filters: [AttributeFilter] = [], onlyNew: Bool = false,
         environment: [String: String] = ProcessInfo.processInfo.environment
     )
         throws -> Result
     {
         let secret = try UnsubscribeSecret.load(settings: prepared.config.sending, environment: environment)
         let audience = try Audience(
-            workspace: prepared.workspace, config: prepared.config, list: list, filters: filters)
+            workspace: prepared.workspace, config: prepared.config, list: list, filters: filters,
+            notReceiving: onlyNew ? prepared.issue.number : nil)
         let factory = MessageFactory(
             config: prepared.config, list: list, content: prepared.content, composer: prepared.composer, secret: secret)
         var result = Result()

@@ -46,9 +46,9 @@ public final class SQLiteSubscriberStore: SubscriberStore {
 
     @discardableResult
     public func eachActiveMember(
-        of list: String, filters: [AttributeFilter], _ body: (Subscriber) throws -> Void
+        of list: String, filters: [AttributeFilter], notReceiving issue: Int?, _ body: (Subscriber) throws -> Void
     ) throws -> Int {
-        var (sql, arguments) = Self.activeMembersQuery(list: list, filters: filters)
+        var (sql, arguments) = Self.activeMembersQuery(list: list, filters: filters, notReceiving: issue)
         sql += " ORDER BY s.id"
         return try pool.read { database in
             var count = 0
@@ -62,8 +62,11 @@ public final class SQLiteSubscriberStore: SubscriberStore {
     }
 
     /// Who a send of `list` mails: confirmed members, not suppressed, meeting every filter
-    /// (a missing attribute equals no value). Selects `email, email_key, name, attributes`.
-    static func activeMembersQuery(list: String, filters: [AttributeFilter]) -> (String, StatementArguments) {
+    /// (a missing attribute equals no value), and not among those a send of `issue` mailed
+    /// (the ledger shares the store). Selects `email, email_key, name, attributes`.
+    static func activeMembersQuery(list: String, filters: [AttributeFilter], notReceiving issue: Int? = nil) -> (
+        String, StatementArguments
+    ) {
         var sql = """
             SELECT s.email, s.email_key, s.name, s.attributes
             FROM membership m JOIN subscriber s ON s.id = m.subscriber_id
@@ -75,6 +78,14 @@ public final class SQLiteSubscriberStore: SubscriberStore {
             sql +=
                 "\n AND \(filter.equal ? "" : "NOT ")EXISTS (SELECT 1 FROM json_each(s.attributes) a WHERE a.key = ? AND a.value = ?)"
             arguments += [filter.field, filter.value]
+        }
+        if let issue {
+            sql += """
+
+                 AND NOT EXISTS (SELECT 1 FROM recipient r JOIN send d ON d.id = r.send_id
+                 WHERE d.issue = ? AND r.email_key = s.email_key AND r.state = 'sent')
+                """
+            arguments += [issue]
         }
         return (sql, arguments)
     }
@@ -229,7 +240,9 @@ public final class SQLiteSubscriberStore: SubscriberStore {
         }
     }
 
-    public func audienceSummary(of list: String, filters: [AttributeFilter]) throws -> AudienceSummary {
+    public func audienceSummary(of list: String, filters: [AttributeFilter], notReceiving issue: Int?) throws
+        -> AudienceSummary
+    {
         try pool.read { database in
             var summary = AudienceSummary()
             let rows = try Row.fetchAll(
@@ -250,12 +263,15 @@ public final class SQLiteSubscriberStore: SubscriberStore {
                 default: summary.unsubscribed += count
                 }
             }
-            let (sql, arguments) = Self.activeMembersQuery(list: list, filters: filters)
-            summary.active =
-                filters.isEmpty
-                ? confirmed
-                : try Int.fetchOne(database, sql: "SELECT COUNT(*) FROM (\(sql))", arguments: arguments) ?? 0
-            summary.filteredOut = confirmed - summary.active
+            func count(_ issue: Int?) throws -> Int {
+                guard !filters.isEmpty || issue != nil else { return confirmed }
+                let (sql, arguments) = Self.activeMembersQuery(list: list, filters: filters, notReceiving: issue)
+                return try Int.fetchOne(database, sql: "SELECT COUNT(*) FROM (\(sql))", arguments: arguments) ?? 0
+            }
+            let matching = try count(nil)
+            summary.filteredOut = confirmed - matching
+            summary.active = issue == nil ? matching : try count(issue)
+            summary.receivedAlready = matching - summary.active
             return summary
         }
     }

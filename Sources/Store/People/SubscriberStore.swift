@@ -11,10 +11,12 @@ public protocol SubscriberStore: Sendable {
     func members(of list: String) throws -> [ListedMember]
 
     /// Calls `body` with each subscriber a send of `list` mails: confirmed, not suppressed,
-    /// meeting every filter, in the order they joined. Returns how many there were.
+    /// meeting every filter, and (with `notReceiving`) not among those who received that
+    /// issue in any send; in the order they joined. Returns how many there were.
     @discardableResult
-    func eachActiveMember(of list: String, filters: [AttributeFilter], _ body: (Subscriber) throws -> Void) throws
-        -> Int
+    func eachActiveMember(
+        of list: String, filters: [AttributeFilter], notReceiving issue: Int?, _ body: (Subscriber) throws -> Void
+    ) throws -> Int
 
     /// The lists anyone is on, and how many are mailed on each.
     func listCounts() throws -> [(list: String, active: Int, all: Int)]
@@ -78,7 +80,8 @@ public protocol SubscriberStore: Sendable {
 
     /// How the members of `list` stand: how many are mailed (meeting `filters`), and how many
     /// are not, by why.
-    func audienceSummary(of list: String, filters: [AttributeFilter]) throws -> AudienceSummary
+    func audienceSummary(of list: String, filters: [AttributeFilter], notReceiving issue: Int?) throws
+        -> AudienceSummary
 
     /// The addresses (by key) that left `list` or were suppressed after event `id`, and the
     /// newest event's id.
@@ -95,8 +98,23 @@ public struct AudienceSummary: Sendable, Equatable {
     public var unsubscribed = 0
     /// Confirmed and not suppressed, but not meeting the filters.
     public var filteredOut = 0
+    /// Confirmed, not suppressed, meeting the filters, who received the issue already (`--only-new`).
+    public var receivedAlready = 0
 
     public init() {}
+}
+
+extension SubscriberStore {
+    @discardableResult
+    public func eachActiveMember(
+        of list: String, filters: [AttributeFilter], _ body: (Subscriber) throws -> Void
+    ) throws -> Int {
+        try eachActiveMember(of: list, filters: filters, notReceiving: nil, body)
+    }
+
+    public func audienceSummary(of list: String, filters: [AttributeFilter]) throws -> AudienceSummary {
+        try audienceSummary(of: list, filters: filters, notReceiving: nil)
+    }
 }
 
 /// What `add` did.

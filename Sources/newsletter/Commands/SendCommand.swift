@@ -2,6 +2,7 @@ import ArgumentParser
 import Delivery
 import Foundation
 import NewsletterCore
+import Store
 
 struct SendCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -17,6 +18,9 @@ struct SendCommand: ParsableCommand {
               newsletter send 3 --dry-run
               newsletter send 3 --test-to editor@example.org
               newsletter send 3 --list main --smtp smtp://127.0.0.1:2525 --rate 50/s
+              newsletter send 3 --where city=Riga --where lang!=de
+              newsletter send 3 --only-new
+              newsletter send 3 --cancel
             """)
 
     @OptionGroup var workspaceOptions: WorkspaceOptions
@@ -33,8 +37,27 @@ struct SendCommand: ParsableCommand {
         help: ArgumentHelp("Send one personalised copy to this address only, recorded nowhere.", valueName: "address"))
     var testTo: String?
     @Flag(help: "Send again to a list that already got this issue.") var force = false
+    @Option(
+        name: .customLong("where"),
+        help: ArgumentHelp(
+            "Only the members whose attribute matches, FIELD=VALUE or FIELD!=VALUE (repeatable; all must hold).",
+            valueName: "field=value"))
+    var conditions: [String] = []
+    @Flag(help: "Only the members who have not received this issue (late sign-ups, a row mended since).")
+    var onlyNew = false
+    @Flag(help: "End the unfinished send of this issue to the list: its recipients still waiting are not mailed.")
+    var cancel = false
+
+    var filters: [AttributeFilter] { conditions.compactMap { AttributeFilter($0) } }
 
     func validate() throws {
+        for condition in conditions where AttributeFilter(condition) == nil {
+            throw ValidationError("--where \(condition): write FIELD=VALUE or FIELD!=VALUE, such as city=Riga.")
+        }
+        if cancel, dryRun || testTo != nil || onlyNew || force || !conditions.isEmpty {
+            throw ValidationError("--cancel ends an unfinished send; give it with --list at most.")
+        }
+        if onlyNew, force { throw ValidationError("Use either --only-new or --force.") }
         if let connections, !SMTPSettings.connectionRange.contains(connections) {
             throw ValidationError("--connections must be between 1 and \(SMTPSettings.connectionRange.upperBound).")
         }
@@ -52,12 +75,23 @@ struct SendCommand: ParsableCommand {
     func run() throws {
         let workspace = try workspaceOptions.workspace()
         let number = try IssueChoice.number(number, in: workspace, command: "send")
+        if cancel {
+            let config = try workspace.loadConfig()
+            let listName = list ?? config.lists.defaultList
+            let result = try SendCancellation.cancel(
+                issue: number, list: listName, workspace: workspace, config: config)
+            Terminal.print(
+                "Cancelled the send of issue \(number) to \(listName): \(result.cancelled) still waiting will not be mailed."
+            )
+            Terminal.print(SendSummary.status(try DeliveryLedger(workspace: workspace).status(of: result.send)))
+            return
+        }
         let prepared = try PreparedIssue(workspace: workspace, number: number, allowingPlaceholders: testTo != nil)
         for warning in prepared.warnings { Terminal.error(ErrorPresenter.render(warning, as: "warning")) }
         let listName = list ?? prepared.config.lists.defaultList
         let smtpURL = smtp.flatMap(SMTPURL.parse)
         if dryRun {
-            let result = try DryRun.run(prepared: prepared, list: listName)
+            let result = try DryRun.run(prepared: prepared, list: listName, filters: filters, onlyNew: onlyNew)
             Terminal.print(
                 SendSummary.dryRun(result, issue: number, list: listName, settings: prepared.config.sending, rate: rate)
             )
@@ -71,7 +105,7 @@ struct SendCommand: ParsableCommand {
         }
         let request = SendRequest(
             list: listName, smtpURL: smtpURL, connections: connections, rate: rate.flatMap(SendingSettings.Rate.init),
-            force: force)
+            force: force, filters: filters, onlyNew: onlyNew)
         let sender = try BatchSender(prepared: prepared, request: request)
         let control = SendControl(maxErrors: prepared.config.sending.maxErrors)
         let interrupt = InterruptHandler { control.stop(.interrupted) }

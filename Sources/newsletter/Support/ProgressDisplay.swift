@@ -93,13 +93,25 @@ enum SendSummary {
     static func status(_ status: SendStatus) -> String {
         let send = status.send
         let formatter = ISO8601DateFormatter()
+        let part = send.filter.isEmpty ? "" : " where \(send.filter)"
+        let ended: String =
+            if let cancelled = send.cancelledAt {
+                ", cancelled \(formatter.string(from: cancelled))"
+            } else if let completed = send.completedAt {
+                ", completed \(formatter.string(from: completed))"
+            } else {
+                ", not finished"
+            }
+        let audience =
+            send.frozen
+            ? "): \(send.audience) recipients"
+            : "): the audience is not all in the ledger yet; the next run adds the rest of the list first"
+        // Cancelled recipients only when there are some: a send ends with none.
+        let states = RecipientState.allCases.filter { $0 != .cancelled || (status.counts[$0] ?? 0) > 0 }
         var lines = [
-            "Issue \(send.issue) → \(send.list) (send \(send.generation), started \(formatter.string(from: send.startedAt))"
-                + (send.completedAt.map { ", completed \(formatter.string(from: $0))" } ?? ", not finished")
-                + (send.frozen
-                    ? "): \(send.audience) recipients"
-                    : "): the audience is not all in the ledger yet; the next run adds the rest of the list first"),
-            "  " + RecipientState.allCases.map { "\($0.rawValue) \(status.counts[$0] ?? 0)" }.joined(separator: " · "),
+            "Issue \(send.issue) → \(send.list)\(part) (send \(send.generation), started \(formatter.string(from: send.startedAt))"
+                + ended + audience,
+            "  " + states.map { "\($0.rawValue) \(status.counts[$0] ?? 0)" }.joined(separator: " · "),
         ]
         if !status.failures.isEmpty {
             lines.append("  Failed:")
@@ -134,6 +146,7 @@ enum SendSummary {
         text +=
             "; \(summary.suppressed) suppressed, \(summary.unconfirmed) unconfirmed and \(summary.unsubscribed) unsubscribed not mailed"
         if summary.filteredOut > 0 { text += ", \(summary.filteredOut) not matching" }
+        if summary.receivedAlready > 0 { text += ", \(summary.receivedAlready) who received it already" }
         text +=
             ". At \(pace) this takes about \(ProgressDisplay.duration(Double(result.messages) / pace.perSecond)). Nothing was sent."
         return text
