@@ -94,8 +94,32 @@ package enum StoreSchema {
                     ALTER TABLE send ADD COLUMN cancelled_at REAL;
                     """)
         }
+        migrator.registerMigration("v7") { database in
+            try database.execute(sql: signUpTables)
+        }
         return migrator
     }
+
+    /// v7: what the public sign-up keeps, in the store so that several servers share it: the
+    /// confirmation links used (each works once), and the counts behind the limits on sign-ups
+    /// per IP address and on confirmation mails per address and per hour.
+    private static let signUpTables = """
+        CREATE TABLE used_token (
+            nonce TEXT PRIMARY KEY,
+            used_at REAL NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE signup_attempt (
+            ip TEXT NOT NULL,
+            at REAL NOT NULL
+        );
+        CREATE INDEX signup_attempt_ip ON signup_attempt (ip, at);
+        CREATE TABLE confirmation_mail (
+            email_key TEXT NOT NULL,
+            at REAL NOT NULL
+        );
+        CREATE INDEX confirmation_mail_key ON confirmation_mail (email_key, at);
+        CREATE INDEX confirmation_mail_at ON confirmation_mail (at);
+        """
 
     /// v5: the people. Everything personal is here, in one place, so that `forget` can find it.
     private static let peopleTables = """

@@ -1,5 +1,6 @@
 import Delivery
 import Foundation
+import NewsletterCore
 import Testing
 
 /// The editor's first hour (issue 16), on workspaces made by `newsletter init` the way a new
@@ -196,9 +197,15 @@ import Testing
         let secret = try UnsubscribeSecret(bytes: Data(fileKey.utf8))
         let messages = try server.messages()
         #expect(messages.count == 20)
+        let ledger = try DeliveryLedger(workspace: Workspace(root: workspace.root))
         for message in messages {
             let token = try #require(message.listUnsubscribe?.firstMatch(of: /unsubscribe\/([^>]+)>/)?.1)
-            #expect(UnsubscribeToken.verify(String(token), with: secret)?.address == message.to)
+            let verified = try #require(UnsubscribeToken.verify(String(token), with: secret))
+            guard case .recipient(let id) = verified.person else {
+                Issue.record("the token names no recipient")
+                continue
+            }
+            #expect(try ledger.recipient(id: id)?.address == message.to)
         }
     }
 

@@ -48,6 +48,7 @@ import Testing
         #expect(Set(arrivals.map(\.peer)).count <= 4, "each of the four connections is reused across messages")
 
         let secret = try UnsubscribeSecret(bytes: Data(SampleWorkspace.secret.utf8))
+        let ledger = try DeliveryLedger(workspace: Workspace(root: sample.root))
         for message in messages {
             #expect(message.problems.isEmpty, "\(message.file): \(message.problems)")
             #expect(message.subject == "Northbridge Alliance Newsletter, Issue n. 3: the 2026 Safer Roads Awards")
@@ -63,8 +64,18 @@ import Testing
             #expect(header.contains("<mailto:newsletter@example.org?subject=unsubscribe>"))
             let url = try #require(header.split(separator: "<").dropFirst().first?.split(separator: ">").first)
             #expect(url.hasPrefix("https://news.example.org/northbridge/unsubscribe/"))
-            let token = UnsubscribeToken.verify(String(url.split(separator: "/").last ?? ""), with: secret)
-            #expect(token == UnsubscribeToken(list: "main", address: message.to ?? ""))
+            // It names the recipient's row in the store, which is this subscriber: no address in it.
+            let text = String(url.split(separator: "/").last ?? "")
+            let token = try #require(UnsubscribeToken.verify(text, with: secret))
+            guard case .recipient(let id) = token.person else {
+                Issue.record("\(message.to ?? ""): the token names no recipient")
+                continue
+            }
+            #expect(token.list == "main")
+            #expect(try ledger.recipient(id: id)?.address == message.to)
+            let payload = String(
+                decoding: Data(base64Encoded: Self.base64(text.split(separator: ".")[0])) ?? Data(), as: UTF8.self)
+            #expect(!payload.contains("@"), "a link holds no address: \(payload)")
             #expect(parts.first?.text.contains(String(url)) == true)
             #expect(parts.last?.text.contains("at \(message.to ?? "")") == true)
         }
@@ -239,6 +250,12 @@ import Testing
 
     /// The sample workspace with `listSize` generated subscribers, sending to a plain SMTP
     /// server of its own over `connections` connections.
+    /// Base64url without padding, as base64.
+    static func base64(_ text: Substring) -> String {
+        let base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        return base64 + String(repeating: "=", count: (4 - base64.count % 4) % 4)
+    }
+
     private func sampleSendingToAServer(listSize: Int, connections: Int) throws -> (SampleWorkspace, SMTPTestServer) {
         let sample = try SampleWorkspace()
         try sample.generateList(listSize)

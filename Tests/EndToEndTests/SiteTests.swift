@@ -51,6 +51,22 @@ import Testing
         #expect(!(try sample.activeAddresses().contains("agnes.banfi@example.org")))
     }
 
+    @Test func thePreferencesPageOffersEveryListAndLeavingAllSuppresses() throws {
+        let sample = try SampleWorkspace()
+        #expect(try sample.run(["subscribers", "add", "agnes.banfi@example.org", "--list", "partners"]).status == 0)
+        let server = try serve(sample)
+        let path = "unsubscribe/" + token("agnes.banfi@example.org")
+        let page = try server.get(path).body
+        #expect(page.contains("Leave Northbridge Alliance Newsletter"), "\(page)")
+        #expect(page.contains("You are also on: Partners&#39; briefing") || page.contains("You are also on: Partners"))
+        #expect(page.contains("name=\"leave\" value=\"all\""))
+        let left = try server.post(path, body: "leave=all")
+        #expect(left.status == 200 && left.body.contains("will get nothing more"))
+        let shown = try sample.run(["subscribers", "show", "agnes.banfi@example.org"]).stdout
+        #expect(shown.contains("main: unsubscribed") && shown.contains("partners: unsubscribed"), "\(shown)")
+        #expect(shown.contains("Suppressed: unsubscribed"))
+    }
+
     @Test func forgedTruncatedAndUnknownTokensAnswer400WithNothingWritten() throws {
         let sample = try SampleWorkspace()
         let server = try serve(sample)

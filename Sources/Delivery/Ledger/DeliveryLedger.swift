@@ -271,3 +271,20 @@ extension SendRecord {
         cancelledAt = (row["cancelled_at"] as Double?).map(Date.init(timeIntervalSince1970:))
     }
 }
+
+extension DeliveryLedger {
+    /// The address and list of recipient row `id`: whom a send's unsubscribe link names.
+    /// `nil` for a row that does not exist, or whose person was erased.
+    public func recipient(id: Int64) throws -> (address: String, list: String)? {
+        try database.read { database in
+            try Row.fetchOne(
+                database,
+                sql: "SELECT r.email, s.list FROM recipient r JOIN send s ON s.id = r.send_id WHERE r.id = ?",
+                arguments: [id]
+            ).flatMap { row in
+                let email: String = row[0]
+                return email.isEmpty ? nil : (email, row[1])
+            }
+        }
+    }
+}

@@ -48,19 +48,27 @@ final class MessageFactory {
     }
 
     /// The personalised HTML and text parts alone.
-    func parts(for address: String, name: String?, attributes: [String: String]) throws -> (html: String, text: String)
+    func parts(for address: String, name: String?, attributes: [String: String], recipientID: Int64? = nil) throws
+        -> (html: String, text: String)
     {
-        let token = signer.encoded(UnsubscribeToken(list: list, address: address))
+        let token = signer.encoded(self.token(address: address, recipientID: recipientID))
         return try renderer.render(
             for: Recipient(
                 email: address, name: name, attributes: attributes, unsubscribeURL: unsubscribePrefix + token))
     }
 
+    /// A send's links name the recipient's row in the store, not the address; a test copy or a
+    /// preview, which have no row, the address.
+    private func token(address: String, recipientID: Int64?) -> UnsubscribeToken {
+        recipientID.map { UnsubscribeToken(list: list, recipient: $0) }
+            ?? UnsubscribeToken(list: list, address: address)
+    }
+
     func message(
-        to address: String, name: String?, attributes: [String: String], now: Date = Date(),
+        to address: String, name: String?, attributes: [String: String], recipientID: Int64? = nil, now: Date = Date(),
         reusing buffer: consuming [UInt8] = []
     ) throws -> Message {
-        let token = signer.encoded(UnsubscribeToken(list: list, address: address))
+        let token = signer.encoded(self.token(address: address, recipientID: recipientID))
         let unsubscribeURL = unsubscribePrefix + token
         let recipient = Recipient(email: address, name: name, attributes: attributes, unsubscribeURL: unsubscribeURL)
         let text: MessageLayout.Body

@@ -141,7 +141,7 @@ final class MessageMaker: @unchecked Sendable {
                 message = .success(
                     try factory.message(
                         to: recipient.address, name: recipient.name, attributes: recipient.attributes,
-                        reusing: consume buffer))
+                        recipientID: recipient.id, reusing: consume buffer))
             } catch {
                 message = .failure(error)
             }

@@ -64,16 +64,36 @@ public struct UnsubscribeSecret: Sendable {
     }
 }
 
-/// A link's proof that it was made for one address on one list: the list and address, and an
-/// HMAC-SHA256 of them under the workspace's secret, both base64url. It cannot be forged or
-/// guessed without the secret, and the server can check it without a database.
+/// A link's proof that it was made for one person on one list, with an HMAC-SHA256 under the
+/// workspace's secret, base64url: it cannot be forged or guessed without the secret. A send's
+/// links name the person by their recipient row in the store (which names the send too), so
+/// that no proxy log or referrer holds their address; links from before that name the address,
+/// and keep working.
 public struct UnsubscribeToken: Sendable, Equatable {
     public var list: String
-    public var address: String
+    public var person: Person
+
+    public enum Person: Sendable, Equatable {
+        /// Links from before the store, and test copies: the address itself.
+        case address(String)
+        /// The recipient row of a send, in the store.
+        case recipient(Int64)
+    }
 
     public init(list: String, address: String) {
         self.list = list
-        self.address = address
+        person = .address(address)
+    }
+
+    public init(list: String, recipient: Int64) {
+        self.list = list
+        person = .recipient(recipient)
+    }
+
+    /// The address, for a token that holds one.
+    public var address: String? {
+        if case .address(let address) = person { return address }
+        return nil
     }
 
     /// `PAYLOAD.MAC`, URL-safe.
@@ -81,19 +101,47 @@ public struct UnsubscribeToken: Sendable, Equatable {
         UnsubscribeSigner(secret: secret).encoded(self)
     }
 
-    /// The token's list and address, or `nil` when it was not made with this secret (forged,
+    /// The token's list and person, or `nil` when it was not made with this secret (forged,
     /// truncated or altered).
     public static func verify(_ token: String, with secret: UnsubscribeSecret) -> UnsubscribeToken? {
+        guard let text = SignedText.verify(token, with: secret) else { return nil }
+        let fields = text.split(separator: "\n", omittingEmptySubsequences: false)
+        // `~r`, the recipient's id, the list: `~` is in no list's name, so an old token (the
+        // list, then the address) never reads as a new one.
+        if fields.count == 3, fields[0] == "~r", let id = Int64(fields[1]) {
+            return UnsubscribeToken(list: String(fields[2]), recipient: id)
+        }
+        guard fields.count == 2 else { return nil }
+        return UnsubscribeToken(list: String(fields[0]), address: String(fields[1]))
+    }
+
+    /// What the token signs.
+    var payload: String {
+        switch person {
+        case .address(let address): "\(list)\n\(address)"
+        case .recipient(let id): "~r\n\(id)\n\(list)"
+        }
+    }
+}
+
+/// Text signed with the workspace's secret, as a URL-safe `PAYLOAD.MAC` (both base64url): the
+/// form of unsubscribe and confirmation tokens.
+enum SignedText {
+    static func sign(_ text: String, with secret: UnsubscribeSecret) -> String {
+        let payload = Data(text.utf8)
+        let mac = HMAC<SHA256>.authenticationCode(for: payload, using: secret.key)
+        return Base64URL.encode(Array(payload)) + "." + Base64URL.encode(Array(mac))
+    }
+
+    /// The signed text, when every key of the secret fails to verify it: `nil`.
+    static func verify(_ token: String, with secret: UnsubscribeSecret) -> String? {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 2, let payload = Base64URL.decode(parts[0]), let mac = Base64URL.decode(parts[1]),
             secret.verifyingKeys.contains(where: {
                 HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: payload, using: $0)
-            }),
-            let text = String(data: payload, encoding: .utf8)
+            })
         else { return nil }
-        let fields = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
-        guard fields.count == 2 else { return nil }
-        return UnsubscribeToken(list: String(fields[0]), address: String(fields[1]))
+        return String(data: payload, encoding: .utf8)
     }
 }
 
@@ -107,11 +155,7 @@ struct UnsubscribeSigner {
     }
 
     func encoded(_ token: UnsubscribeToken) -> String {
-        var payload: [UInt8] = []
-        payload.reserveCapacity(token.list.utf8.count + token.address.utf8.count + 1)
-        payload.append(contentsOf: token.list.utf8)
-        payload.append(0x0A)
-        payload.append(contentsOf: token.address.utf8)
+        let payload = Array(token.payload.utf8)
         var mac = keyed
         mac.update(data: payload)
         // Both halves into one buffer, and one string made of it: every message has a token.

@@ -12,6 +12,8 @@ public struct NewsletterConfig: Sendable, Equatable {
     public var sender: Sender
     public var organisation: Organisation
     public var compose: ComposeSettings
+    /// The public sign-up form.
+    public var signup: SignUpSettings
     /// The words around the editor's text, in the locale's language unless `[labels]` says otherwise.
     public var labels: Labels
     public var lists: ListSettings

@@ -13,9 +13,10 @@ struct RawConfig: Decodable {
     var sending: Sending?
     /// Any of `Labels.keys`; checked in `validated`, where an unknown one is named with its line.
     var labels: [String: String]?
+    var signup: SignUp?
 
     enum CodingKeys: String, CodingKey {
-        case name, locale, sender, organisation, compose, lists, smtp, sending, labels
+        case name, locale, sender, organisation, compose, lists, smtp, sending, labels, signup
         case baseURL = "base_url"
     }
 
@@ -50,6 +51,42 @@ struct RawConfig: Decodable {
         enum CodingKeys: String, CodingKey {
             case allowRawHTML = "allow_raw_html"
             case lineBreaks = "line_breaks"
+        }
+    }
+
+    struct SignUp: Decodable {
+        var consent: String?
+        var confirmDays: Int?
+        var perIPPerHour: Int?
+        var confirmationsPerHour: Int?
+        var trustedProxies: [String]?
+
+        enum CodingKeys: String, CodingKey {
+            case consent
+            case confirmDays = "confirm_days"
+            case perIPPerHour = "per_ip_per_hour"
+            case confirmationsPerHour = "confirmations_per_hour"
+            case trustedProxies = "trusted_proxies"
+        }
+
+        func validated(in file: RawConfigFile) throws -> SignUpSettings {
+            var problems = DiagnosticCollector()
+            func positive(_ value: Int?, _ key: String, _ fallback: Int) -> Int {
+                value.flatMap { value in problems.attempt { try ConfigValue.positive(value, key: key, in: file) } }
+                    ?? fallback
+            }
+            let defaults = SignUpSettings()
+            let settings = SignUpSettings(
+                consent: consent.flatMap { value in
+                    problems.attempt { try ConfigValue.text(value, key: "signup.consent", multiline: true, in: file) }
+                } ?? defaults.consent,
+                confirmDays: positive(confirmDays, "signup.confirm_days", defaults.confirmDays),
+                perIPPerHour: positive(perIPPerHour, "signup.per_ip_per_hour", defaults.perIPPerHour),
+                confirmationsPerHour: positive(
+                    confirmationsPerHour, "signup.confirmations_per_hour", defaults.confirmationsPerHour),
+                trustedProxies: trustedProxies ?? [])
+            try problems.throwIfAny()
+            return settings
         }
     }
 
@@ -127,6 +164,7 @@ struct RawConfig: Decodable {
             compose: .init(
                 allowRawHTML: compose?.allowRawHTML ?? false,
                 lineBreaks: problems.attempt { try ConfigValue.lineBreaks(compose?.lineBreaks, in: file) } ?? .auto),
+            signup: problems.attempt { try (signup ?? SignUp()).validated(in: file) } ?? SignUpSettings(),
             labels: Labels(
                 locale: locale,
                 overrides: problems.attempt { try ConfigValue.labels(labels ?? [:], in: file) } ?? [:]),

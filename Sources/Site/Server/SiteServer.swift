@@ -42,7 +42,9 @@ public enum SiteServer {
         router.add(middleware: ControlCharacterGuard())
         router.add(middleware: FileMiddleware(archiveFolder.path, searchForIndexHtml: true, logger: quietLogger))
         let people = try PeopleAccess.open(workspace).store
-        UnsubscribeRoutes(config: config, people: people, secret: secret).add(to: router)
+        UnsubscribeRoutes(
+            config: config, people: people, ledger: try DeliveryLedger(workspace: workspace), secret: secret
+        ).add(to: router)
         try await run(router, host: host, port: port, announce: announce)
     }
 

@@ -5,66 +5,94 @@ import NewsletterCore
 import Store
 
 /// The public unsubscribe endpoints, for each message's List-Unsubscribe link:
-/// `GET /unsubscribe/TOKEN` shows a page with a confirm button and changes nothing (mail
-/// scanners follow links); `POST /unsubscribe/TOKEN` with `List-Unsubscribe=One-Click`
-/// (RFC 8058, what mail clients send, and what the button sends) takes the person off the
-/// token's list in the store, with a consent event, before it answers. A token that does not
-/// verify answers 400 with nothing written. Pages are never cached and never list subscribers.
+/// `GET /unsubscribe/TOKEN` is a small preferences page (the lists the person is on, a button
+/// to leave this one and one to leave them all) and changes nothing, since mail scanners follow
+/// links; `POST /unsubscribe/TOKEN` with `List-Unsubscribe=One-Click` (RFC 8058, what mail
+/// clients send, and what the first button sends) takes the person off the token's list, and
+/// with `leave=all` off every list, in the store, with a consent event, before it answers. A
+/// token that does not verify answers 400 with nothing written. Pages are never cached and list
+/// no one but the person.
 struct UnsubscribeRoutes: Sendable {
     let config: NewsletterConfig
     let people: any SubscriberStore
+    let ledger: DeliveryLedger
     let secret: UnsubscribeSecret
-    var newsletterName: String { config.name }
-
-    init(config: NewsletterConfig, people: any SubscriberStore, secret: UnsubscribeSecret) {
-        self.config = config
-        self.people = people
-        self.secret = secret
-    }
 
     static let noStore: HTTPFields = [.cacheControl: "no-store"]
 
+    /// Whom a verified token names, and the list it is for.
+    private struct Named {
+        var address: EmailAddress
+        var list: ListDefinition
+    }
+
     func add(to router: Router<BasicRequestContext>) {
         router.getAndHead("unsubscribe/:token") { _, context in
-            guard let token = verified(context.parameters.get("token")) else { return invalid() }
-            let body = """
-                <h1>Unsubscribe from \(HTTPPages.escape(newsletterName))?</h1>
-                <p>\(HTTPPages.escape(token.address)) will get no more issues.</p>
-                <form method="post"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">Unsubscribe</button></form>
-                """
-            return HTTPPages.response(HTTPPages.page(title: "Unsubscribe", body: body), extraHeaders: Self.noStore)
+            guard let named = try named(context.parameters.get("token")) else { return invalid() }
+            return HTTPPages.response(try preferences(named), extraHeaders: Self.noStore)
         }
         router.post("unsubscribe/:token") { request, context in
-            guard let token = verified(context.parameters.get("token")) else { return invalid() }
-            let body = try await request.body.collect(upTo: 4096)
-            guard Self.isOneClick(String(buffer: body)) else {
+            guard let named = try named(context.parameters.get("token")) else { return invalid() }
+            let body = String(buffer: try await request.body.collect(upTo: 4096))
+            let source = ConsentSource(
+                "POST /unsubscribe", ip: nil, userAgent: request.headers[.userAgent].map { String($0) })
+            if FormBody.value(of: "leave", in: body) == "all" {
+                try people.unsubscribe(named.address, from: nil, source: source, now: Date())
+                return done("\(named.address) will get nothing more from \(config.name).")
+            }
+            guard FormBody.value(of: "List-Unsubscribe", in: body) == "One-Click" else {
                 return HTTPPages.response(
                     HTTPPages.page(
                         title: "Bad request",
                         body: "<h1 class=\"error\">The request lacks List-Unsubscribe=One-Click.</h1>"),
                     status: .badRequest, extraHeaders: Self.noStore)
             }
-            try unsubscribe(token, source: request)
-            let page = HTTPPages.page(
-                title: "Unsubscribed",
-                body:
-                    "<h1 class=\"ok\">Unsubscribed</h1><p>\(HTTPPages.escape(token.address)) will get no more issues of \(HTTPPages.escape(title(of: token.list))).</p>"
-            )
-            return HTTPPages.response(page, extraHeaders: Self.noStore)
+            try unsubscribe(named, source: source)
+            return done("\(named.address) will get no more issues of \(named.list.title).")
         }
     }
 
-    /// The token's list and address, if the token verifies and names a list of this workspace.
-    private func verified(_ text: String?) -> UnsubscribeToken? {
+    /// The token's person and list, if the token verifies, names a list of this workspace, and
+    /// (for a send's link) a recipient the store still holds.
+    private func named(_ text: String?) throws -> Named? {
         guard let text, let token = UnsubscribeToken.verify(text, with: secret),
-            config.lists.definition(of: token.list) != nil,
-            (try? EmailAddress(token.address)) != nil
+            let list = config.lists.definition(of: token.list)
         else { return nil }
-        return token
+        switch token.person {
+        case .address(let address):
+            return (try? EmailAddress(address)).map { Named(address: $0, list: list) }
+        case .recipient(let id):
+            guard let (address, sendList) = try ledger.recipient(id: id), sendList == list.name,
+                let parsed = try? EmailAddress(address)
+            else { return nil }
+            return Named(address: parsed, list: list)
+        }
     }
 
-    private func title(of list: String) -> String {
-        config.lists.definition(of: list)?.title ?? newsletterName
+    private func preferences(_ named: Named) throws -> String {
+        let memberships = try people.person(named.address)?.memberships.filter { $0.status == .confirmed } ?? []
+        let others = memberships.filter { $0.list != named.list.name }.compactMap {
+            config.lists.definition(of: $0.list)?.title
+        }
+        var body = """
+            <h1>\(HTTPPages.escape(config.name))</h1>
+            <p>Subscriptions of <strong>\(HTTPPages.escape(named.address.description))</strong>.</p>
+            <form method="post"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">Leave \(HTTPPages.escape(named.list.title))</button></form>
+            """
+        if !others.isEmpty {
+            body += """
+                <p>You are also on: \(others.map(HTTPPages.escape).joined(separator: ", ")).</p>
+                <form method="post"><input type="hidden" name="leave" value="all"><button type="submit">Leave every list</button></form>
+                """
+        }
+        return HTTPPages.page(title: "Unsubscribe", body: body)
+    }
+
+    private func done(_ text: String) -> Response {
+        HTTPPages.response(
+            HTTPPages.page(
+                title: "Unsubscribed", body: "<h1 class=\"ok\">Unsubscribed</h1><p>\(HTTPPages.escape(text))</p>"),
+            extraHeaders: Self.noStore)
     }
 
     private func invalid() -> Response {
@@ -80,23 +108,28 @@ struct UnsubscribeRoutes: Sendable {
     /// Off the list, in the store, before the answer: a running send follows the consent log.
     /// An address the store does not hold (a link from before it) is suppressed: the person
     /// asked to stop.
-    private func unsubscribe(_ token: UnsubscribeToken, source request: Request) throws {
-        let address = try EmailAddress(token.address)
-        let source = ConsentSource(
-            "POST /unsubscribe (List-Unsubscribe)", userAgent: request.headers[.userAgent].map { String($0) })
-        let left = try people.unsubscribe(address, from: token.list, source: source, now: Date())
-        if left.isEmpty, try people.subscriber(address: address) == nil {
-            _ = try people.suppress(address, reason: .unsubscribed, source: source, now: Date())
+    private func unsubscribe(_ named: Named, source: ConsentSource) throws {
+        let left = try people.unsubscribe(named.address, from: named.list.name, source: source, now: Date())
+        if left.isEmpty, try people.subscriber(address: named.address) == nil {
+            _ = try people.suppress(named.address, reason: .unsubscribed, source: source, now: Date())
+        }
+    }
+}
+
+/// `application/x-www-form-urlencoded` bodies, the fields the public endpoints read.
+enum FormBody {
+    /// Every `name=value` pair, decoded (`+` is a space); a pair that cannot be decoded is left out.
+    static func fields(_ body: String) -> [(String, String)] {
+        body.split(separator: "&").compactMap { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map {
+                $0.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+            }
+            guard parts.count == 2, let name = parts[0], let value = parts[1] else { return nil }
+            return (name, value)
         }
     }
 
-    /// Whether a form-encoded body holds `List-Unsubscribe=One-Click`.
-    static func isOneClick(_ body: String) -> Bool {
-        body.split(separator: "&").contains { pair in
-            let parts = pair.split(separator: "=", maxSplits: 1).map {
-                $0.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String($0)
-            }
-            return parts.count == 2 && parts[0] == "List-Unsubscribe" && parts[1] == "One-Click"
-        }
+    static func value(of name: String, in body: String) -> String? {
+        fields(body).first { $0.0 == name }?.1
     }
 }

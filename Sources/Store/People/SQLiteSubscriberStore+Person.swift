@@ -62,6 +62,7 @@ extension SQLiteSubscriberStore {
             try run("DELETE FROM subscriber WHERE email_key = ?", [key])
             try run("DELETE FROM consent_event WHERE email_key = ?", [key])
             try run("DELETE FROM suppression WHERE email_key = ?", [key])
+            try database.execute(sql: "DELETE FROM confirmation_mail WHERE email_key = ?", arguments: [key])
             // The rows of past sends keep their state, so that the sends' counts stay, and
             // nothing of the person: not the address, the name, the attributes or the reply
             // (which often quotes the address). One still waiting in a send is not mailed.

@@ -69,6 +69,27 @@ public protocol SubscriberStore: Sendable {
     /// `false` when the store held nothing of them.
     func forget(_ address: EmailAddress, source: ConsentSource, now: Date) throws -> Bool
 
+    // MARK: The public sign-up
+
+    /// Someone asked, on the form, to join `lists`: a single opt-in list they join at once, a
+    /// double opt-in one they wait on (unconfirmed) until they follow the mailed link. A name
+    /// typed on the form is kept only for a new person (a stranger cannot rename anyone).
+    func signUp(
+        _ address: EmailAddress, name: String?, lists: [ListDefinition], source: ConsentSource, now: Date
+    ) throws -> SignUpOutcome
+
+    /// The person followed a confirmation link: the lists it names that they still wait on
+    /// become confirmed. `nonce` makes the link work once.
+    func confirm(publicID: String, lists: [String], nonce: String, source: ConsentSource, now: Date) throws
+        -> ConfirmOutcome
+
+    /// Counts a sign-up from `ip`; returns how many there were from it in the last hour, this one included.
+    func noteSignUpAttempt(ip: String, now: Date) throws -> Int
+
+    /// Whether a confirmation mail may go to `address` now: at most one per address a day,
+    /// and at most `hourlyCap` in all an hour. When it may, it is counted.
+    func reserveConfirmationMail(for address: EmailAddress, hourlyCap: Int, now: Date) throws -> Bool
+
     // MARK: Following changes
 
     /// The newest consent event's id: a running send follows the log from there.
@@ -115,6 +136,26 @@ extension SubscriberStore {
     public func audienceSummary(of list: String, filters: [AttributeFilter]) throws -> AudienceSummary {
         try audienceSummary(of: list, filters: filters, notReceiving: nil)
     }
+}
+
+/// What a sign-up did.
+public struct SignUpOutcome: Sendable, Equatable {
+    /// How confirmation links name the person.
+    public var publicID: String
+    /// The double opt-in lists they now wait on: a confirmation mail is due.
+    public var toConfirm: [String]
+    /// The single opt-in lists they joined.
+    public var joined: [String]
+}
+
+/// What following a confirmation link did.
+public enum ConfirmOutcome: Sendable, Equatable {
+    /// These lists were confirmed (none when all were confirmed already).
+    case confirmed(address: EmailAddress, lists: [String])
+    /// The link was used before.
+    case used
+    /// The person is not in the store any more (erased since).
+    case unknown
 }
 
 /// What `add` did.
