@@ -28,6 +28,10 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         // The servers' logger; Hummingbird takes it.
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // The peer's address of a request (Hummingbird's channel), for the sign-up's limits.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        // Header names Hummingbird does not name (X-Forwarded-For).
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // System libraries, found with pkg-config; the providers tell SwiftPM which Debian
@@ -116,6 +120,8 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -11,6 +11,11 @@ public struct TemplateSet: Sendable {
         case web = "web.html.mustache"
         case archive = "archive.html.mustache"
         case feed = "feed.atom.mustache"
+        /// The public sign-up's pages (`serve`: /subscribe, /confirm).
+        case subscribe = "subscribe.html.mustache"
+        /// The confirmation mail's two parts.
+        case confirmEmail = "confirm.xhtml.mustache"
+        case confirmText = "confirm.txt.mustache"
     }
 
     private let templates: [Kind: MustacheTemplate]
@@ -61,14 +66,15 @@ public struct TemplateSet: Sendable {
         origins[kind] ?? kind.rawValue
     }
 
-    func render(_ kind: Kind, context: [String: Any]) -> String {
+    /// `kind` rendered with `context`; "" for a template that is missing.
+    public func render(_ kind: Kind, context: [String: Any]) -> String {
         templates[kind]?.render(context) ?? ""
     }
 
     private static func parse(_ text: String, kind: Kind, origin: String) throws -> MustacheTemplate {
         if kind == .email { try requireEscapedSubscriberValues(text, origin: origin) }
-        // The plain-text template is never HTML-escaped; the others always are.
-        let source = kind == .text ? "{{% CONTENT_TYPE: TEXT }}" + text : text
+        // The plain-text templates are never HTML-escaped; the others always are.
+        let source = kind == .text || kind == .confirmText ? "{{% CONTENT_TYPE: TEXT }}" + text : text
         do {
             return try MustacheTemplate(string: source)
         } catch let error as MustacheTemplate.ParserError {

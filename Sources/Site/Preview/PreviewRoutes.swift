@@ -44,7 +44,7 @@ struct PreviewRoutes: Sendable {
         }
     }
 
-    func add(to router: Router<BasicRequestContext>) {
+    func add(to router: Router<SiteContext>) {
         router.getAndHead("/") { _, _ in HTTPPages.response(index()) }
         router.getAndHead("email") { _, _ in
             view { HTTPPages.response($0.message.html) }

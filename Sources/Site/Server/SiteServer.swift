@@ -23,29 +23,45 @@ public enum SiteServer {
             try MessagePreview.requireActiveSubscriber(
                 recipient, of: list ?? config.lists.defaultList, in: workspace, config: config)
         }
-        let router = Router()
+        let router = Router(context: SiteContext.self)
         router.add(middleware: ControlCharacterGuard())
         try PreviewRoutes(workspace: workspace, number: number, list: list, recipient: recipient).add(to: router)
         try await run(router, host: host, port: port, announce: announce)
     }
 
-    /// Serves the unsubscribe endpoints and the archive (built into `archiveFolder` first).
+    /// Serves the sign-up, the unsubscribe endpoints and the archive (built into
+    /// `archiveFolder` first). `smtp` overrides the config's relay, which confirmation mails go
+    /// through; `report` hears what goes wrong that no request is told of (a mail not sent).
     public static func serve(
-        workspace: Workspace, host: String, port: Int, archiveFolder: URL, environment: [String: String],
+        workspace: Workspace, host: String, port: Int, archiveFolder: URL, smtp: URL? = nil,
+        environment: [String: String], report: @escaping @Sendable (String) -> Void = { _ in },
         announce: @escaping @Sendable (String) -> Void
     ) async throws {
         let config = try workspace.loadConfig()
+        let templates = try TemplateSet(workspace: workspace)
         let secret = try UnsubscribeSecret.load(settings: config.sending, environment: environment)
         let site = try ArchiveSite(workspace: workspace)
         try site.write(to: archiveFolder)
-        let router = Router()
+        let router = Router(context: SiteContext.self)
         router.add(middleware: ControlCharacterGuard())
         router.add(middleware: FileMiddleware(archiveFolder.path, searchForIndexHtml: true, logger: quietLogger))
         let people = try PeopleAccess.open(workspace).store
         UnsubscribeRoutes(
             config: config, people: people, ledger: try DeliveryLedger(workspace: workspace), secret: secret
         ).add(to: router)
+        // Without a relay the form still works for single opt-in lists; a double opt-in
+        // sign-up is kept, unconfirmed, and the missing relay said.
+        let mailer = (try? SMTPEndpoint.resolve(settings: config.smtp, override: smtp, environment: environment)).map {
+            ConfirmationMailer(endpoint: $0, sender: config.sender.email, report: report)
+        }
+        if mailer == nil, config.lists.lists.contains(where: { $0.isPublic && $0.optIn == .double }) {
+            report("No relay is set (smtp.url or --smtp): sign-ups to double opt-in lists cannot be confirmed by mail.")
+        }
+        SignUpRoutes(
+            config: config, templates: templates, people: people, secret: secret, mailer: mailer, report: report
+        ).add(to: router)
         try await run(router, host: host, port: port, announce: announce)
+        mailer?.drain()
     }
 
     /// Warnings and errors only: the command prints its own line when the server listens.
@@ -56,7 +72,7 @@ public enum SiteServer {
     }
 
     private static func run(
-        _ router: Router<BasicRequestContext>, host: String, port: Int, announce: @escaping @Sendable (String) -> Void
+        _ router: Router<SiteContext>, host: String, port: Int, announce: @escaping @Sendable (String) -> Void
     ) async throws {
         let logger = quietLogger
         let app = Application(

@@ -26,7 +26,7 @@ struct UnsubscribeRoutes: Sendable {
         var list: ListDefinition
     }
 
-    func add(to router: Router<BasicRequestContext>) {
+    func add(to router: Router<SiteContext>) {
         router.getAndHead("unsubscribe/:token") { _, context in
             guard let named = try named(context.parameters.get("token")) else { return invalid() }
             return HTTPPages.response(try preferences(named), extraHeaders: Self.noStore)
