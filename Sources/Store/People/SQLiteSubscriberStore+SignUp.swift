@@ -21,9 +21,11 @@ extension SQLiteSubscriberStore {
                         database, sql: "SELECT public_id FROM subscriber WHERE id = ?", arguments: [id]) ?? ""
             }
             var outcome = SignUpOutcome(publicID: publicID, toConfirm: [], joined: [])
+            // Who left everything is on no list, whatever the memberships say: they confirm again.
+            let leftEverything = try Self.suppression(of: key, in: database)?.reason == .unsubscribed
             for list in lists {
                 let status = try Self.status(of: id, on: list.name, in: database)
-                guard status != .confirmed else { continue }
+                guard status != .confirmed || (leftEverything && list.optIn == .double) else { continue }
                 switch list.optIn {
                 case .single:
                     try Self.setStatus(.confirmed, of: id, on: list.name, now: now, in: database)
