@@ -167,3 +167,19 @@ import Testing
         #expect(try store.subscriber(publicID: "not-an-id") == nil)
     }
 }
+
+@Suite struct AttributesJSONTests {
+    @Test func roundTripsWhatACSVCanHold() {
+        let attributes = ["city": "Łódź", "quote": "say \"hi\"", "path": "a\\b", "empty": "", "comma, key": "x"]
+        let text = AttributesJSON.encode(attributes)
+        #expect(text.hasPrefix("{\"city\":\"Łódź\",\"comma, key\":\"x\""), "keys sorted: \(text)")
+        #expect(AttributesJSON.decode(text) == attributes)
+        #expect(AttributesJSON.encode([:]) == "{}" && AttributesJSON.decode("{}").isEmpty)
+    }
+
+    @Test func publicIDsAreTwentyTwoURLSafeCharactersAndDoNotRepeat() {
+        let ids = (0..<10_000).map { _ in PublicID.make() }
+        #expect(Set(ids).count == ids.count)
+        #expect(ids.allSatisfy(PublicID.isWellFormed))
+    }
+}

@@ -3,11 +3,32 @@ import Foundation
 /// A subscriber's attributes as the store keeps them: a JSON object of strings, keys sorted,
 /// which SQLite's `json_each` (and PostgreSQL's jsonb) can look into for `send --where`.
 enum AttributesJSON {
+    /// Written by hand, keys sorted: every imported row has its attributes encoded, and
+    /// Foundation's serializer costs several times the insert.
     static func encode(_ attributes: [String: String]) -> String {
-        guard !attributes.isEmpty,
-            let data = try? JSONSerialization.data(withJSONObject: attributes, options: [.sortedKeys])
-        else { return "{}" }
-        return String(decoding: data, as: UTF8.self)
+        guard !attributes.isEmpty else { return "{}" }
+        var output = "{"
+        for (index, key) in attributes.keys.sorted().enumerated() {
+            if index > 0 { output += "," }
+            append(key, to: &output)
+            output += ":"
+            append(attributes[key] ?? "", to: &output)
+        }
+        return output + "}"
+    }
+
+    /// A JSON string: quotes, backslashes and control characters escaped (RFC 8259).
+    private static func append(_ text: String, to output: inout String) {
+        output += "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": output += "\\\""
+            case "\\": output += "\\\\"
+            case _ where scalar.value < 0x20: output += String(format: "\\u%04x", scalar.value)
+            default: output.unicodeScalars.append(scalar)
+            }
+        }
+        output += "\""
     }
 
     static func decode(_ text: String) -> [String: String] {
@@ -24,8 +45,10 @@ enum PublicID {
 
     static func make() -> String {
         var generator = SystemRandomNumberGenerator()
-        // 22 characters of 6 bits: 132 random bits.
-        return String(decoding: (0..<22).map { _ in alphabet[Int(generator.next() % 64)] }, as: UTF8.self)
+        // 22 characters of 6 bits, 132 random bits, from three draws of 64.
+        let words = [generator.next(), generator.next(), generator.next()]
+        let characters = (0..<22).map { index in alphabet[Int(words[index / 10] >> (6 * UInt64(index % 10)) & 63)] }
+        return String(decoding: characters, as: UTF8.self)
     }
 
     static func isWellFormed(_ text: some StringProtocol) -> Bool {

@@ -26,6 +26,19 @@ final class NewWorkspace {
         try CommandLineTool.run(arguments, in: root, environment: ["NEWSLETTER_SECRET": ""].merging(environment) { $1 })
     }
 
+    /// Starts `newsletter` in the background, for a test to wait for or interrupt.
+    func start(_ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = CommandLineTool.binary
+        process.arguments = arguments
+        process.currentDirectoryURL = root
+        process.environment = ProcessInfo.processInfo.environment.merging(["NEWSLETTER_SECRET": ""]) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
     func write(_ text: String, to path: String) throws {
         let url = root.appending(path: path)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
