@@ -1,3 +1,4 @@
+import Compose
 import Delivery
 import Foundation
 import NewsletterCore
@@ -110,6 +111,21 @@ import Testing
         )
     }
 
+    @Test func thePagesAreWellFormedHTMLAndTheMailValidXHTML() throws {
+        let setup = try Setup()
+        let form = try setup.curl([], "subscribe")
+        #expect(form.status == 200)
+        try WebPageChecker.check(form.body, name: "the sign-up form", origin: "templates/subscribe.html.mustache")
+        let asked = try setup.signUp("email=html@example.org&list=main")
+        try WebPageChecker.check(asked.body, name: "the sign-up's answer", origin: "templates/subscribe.html.mustache")
+        let link = try #require(try setup.links(count: 1).first?.link)
+        let confirm = try setup.curl([], "confirm/\(setup.token(of: link))")
+        try WebPageChecker.check(
+            confirm.body, name: "the confirmation page", origin: "templates/subscribe.html.mustache")
+        let html = try #require(try setup.relay.messages().first?.parts?.first { $0.contentType == "text/html" }?.text)
+        try XHTMLValidator.validate(html, name: "the confirmation mail", origin: "templates/confirm.xhtml.mustache")
+    }
+
     @Test func theAnswerIsTheSameWhateverTheAddressesStanding() throws {
         let setup = try Setup()
         #expect(try setup.workspace.run(["subscribers", "add", "listed@example.org"]).status == 0)
@@ -216,7 +232,7 @@ import Testing
         var arguments = ["-s", "-Z", "--parallel-max", "50", "-w", "%{http_code}\n", "-o", "/dev/null"]
         for index in 0..<500 {
             arguments += [
-                "-X", "POST", "--data-raw", "email=many\(index % 50)@example.org&list=main",
+                "-X", "POST", "--data-raw", "email=many\(index)@example.org&list=main",
                 setup.server.base + "subscribe",
             ]
             if index < 499 { arguments += ["--next", "-s", "-w", "%{http_code}\n", "-o", "/dev/null"] }
