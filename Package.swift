@@ -102,6 +102,8 @@ let package = Package(
                 // The SQLite C API that GRDB itself links: the send loop's ledger writes use it directly.
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                // RSA with PKCS #1 v1.5 for DKIM's rsa-sha256.
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -167,6 +169,9 @@ let package = Package(
                 "Delivery", "Compose", "NewsletterCore", "Store", "NewsletterTestSupport",
                 // To make a ledger as an older version left it, and upgrade it.
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // To check DKIM signatures against the keys RFC 8463 publishes.
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -100,6 +100,39 @@ import Testing
         }
     }
 
+    @Test func dkimKeysDefaultToTheSendersDomainAndRSA() throws {
+        let config = try ConfigLoader.parse(
+            TemporaryWorkspace.config + "[dkim]\n[[dkim.key]]\nselector = \"s1\"\nfile = \"dkim/s1.key\"\n")
+        #expect(config.dkim.domain == "example.org")
+        #expect(config.dkim.keys.map(\.selector) == ["s1"] && config.dkim.keys.first?.algorithm == .rsaSHA256)
+        #expect(try ConfigLoader.parse(TemporaryWorkspace.config).dkim.keys.isEmpty)
+    }
+
+    @Test func aDKIMKeysBadSelectorOrAlgorithmIsNamedAtItsLine() {
+        let keys = """
+            [dkim]
+            [[dkim.key]]
+            selector = "good"
+            algorithm = "ed25519-sha256"
+            file = "dkim/good.key"
+            [[dkim.key]]
+            selector = "bad selector"
+            algorithm = "ed25519-sha256"
+            file = "dkim/bad.key"
+            """
+        // The config has 11 lines; the second table's selector is line 18, its algorithm 19.
+        expectOneProblem(at: "newsletter.toml", line: 18, containing: "`dkim.key[2].selector` must be a DNS label") {
+            _ = try ConfigLoader.parse(TemporaryWorkspace.config + keys)
+        }
+        expectOneProblem(at: "newsletter.toml", line: 19, containing: "must be `rsa-sha256` or `ed25519-sha256`") {
+            _ = try ConfigLoader.parse(
+                TemporaryWorkspace.config
+                    + keys.replacingOccurrences(of: "bad selector", with: "s2").replacingOccurrences(
+                        of: "algorithm = \"ed25519-sha256\"\nfile = \"dkim/bad.key\"",
+                        with: "algorithm = \"rsa-sha1\"\nfile = \"dkim/bad.key\""))
+        }
+    }
+
     @Test func senderAddressMustBePlain() {
         expectOneProblem(at: "newsletter.toml", line: 6, containing: "plain email address") {
             _ = try ConfigLoader.parse(

@@ -82,7 +82,7 @@ extension BatchSender {
         return JoinableThread(name: "first-shape") {
             let factory = MessageFactory(
                 config: prepared.config, list: list, content: prepared.content, composer: prepared.composer,
-                secret: secret, shapes: shapes)
+                secret: secret, shapes: shapes, dkim: prepared.dkim)
             try? factory.prepare(for: subscriber)
         }
     }

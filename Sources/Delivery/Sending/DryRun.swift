@@ -25,7 +25,8 @@ public struct DryRun: Sendable {
             workspace: prepared.workspace, config: prepared.config, list: list, filters: filters,
             notReceiving: onlyNew ? prepared.issue.number : nil)
         let factory = MessageFactory(
-            config: prepared.config, list: list, content: prepared.content, composer: prepared.composer, secret: secret)
+            config: prepared.config, list: list, content: prepared.content, composer: prepared.composer, secret: secret,
+            dkim: prepared.dkim)
         var result = Result()
         try audience.readEach { subscriber in
             let message = try factory.message(
@@ -53,7 +54,8 @@ public struct TestCopy: Sendable {
         let first = try audience.people.members(of: list).first { $0.isActive }?.subscriber
         let model = first ?? Subscriber(address: address, name: nil)
         let factory = MessageFactory(
-            config: prepared.config, list: list, content: prepared.content, composer: prepared.composer, secret: secret)
+            config: prepared.config, list: list, content: prepared.content, composer: prepared.composer, secret: secret,
+            dkim: prepared.dkim)
         let message = try factory.message(to: address.description, name: model.name, attributes: model.attributes)
         let connection = SMTPConnection(endpoint: endpoint)
         // As a send opens: a relay that cannot be reached or logged in to is named as such.

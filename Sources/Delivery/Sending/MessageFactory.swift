@@ -13,15 +13,18 @@ final class MessageFactory {
     private let unsubscribePrefix: String
     private let messageIDDomain: String
     private var tokens = UniqueTokens()
+    /// The DKIM signatures each message gets, when `[dkim]` has keys.
+    private let dkim: DKIMSigner?
     /// The Date header changes once a second; thousands of messages share it.
     private var date: (second: Int, text: String) = (-1, "")
 
     /// `shapes`: where the send's compiled templates are shared between its connections.
     init(
         config: NewsletterConfig, list: String, content: IssueContent, composer: IssueComposer,
-        secret: UnsubscribeSecret, shapes: ShapeCache = ShapeCache()
+        secret: UnsubscribeSecret, shapes: ShapeCache = ShapeCache(), dkim: DKIMSigner? = nil
     ) {
         self.list = list
+        self.dkim = dkim
         signer = UnsubscribeSigner(secret: secret)
         renderer = PersonalizedRenderer(composer: composer, content: content, shapes: shapes)
         let host = config.baseURL.host ?? "localhost"
@@ -89,6 +92,7 @@ final class MessageFactory {
                 toName: name, toAddress: address, date: date.text, messageID: messageID, unsubscribeURL: unsubscribeURL,
                 text: text, html: html, boundary: "=_newsletter_" + String(tokens.next(), radix: 36)),
             reusing: consume buffer)
-        return Message(bytes: bytes, messageID: messageID)
+        // Signed last, over the final bytes, as the relay gets them.
+        return Message(bytes: try dkim?.sign(bytes, at: now) ?? bytes, messageID: messageID)
     }
 }

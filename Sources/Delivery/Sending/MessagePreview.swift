@@ -34,7 +34,8 @@ public struct MessagePreview: Sendable {
             address: try EmailAddress.parsed(prepared.config.sender.email), name: prepared.config.sender.name)
         let subscriber = chosen ?? fallback
         let factory = MessageFactory(
-            config: prepared.config, list: list, content: prepared.content, composer: prepared.composer, secret: secret)
+            config: prepared.config, list: list, content: prepared.content, composer: prepared.composer, secret: secret,
+            dkim: prepared.dkim)
         let personal = try factory.parts(
             for: subscriber.address.description, name: subscriber.name, attributes: subscriber.attributes)
         let message = try factory.message(

@@ -15,6 +15,8 @@ public struct PreparedIssue: Sendable {
 
     /// What `check` and `build` point out about the issue without refusing it.
     public let warnings: [Diagnostic]
+    /// The DKIM signatures of its messages (`[dkim]`), when the config has keys.
+    public let dkim: DKIMSigner?
 
     /// `allowingPlaceholders`: for a test copy to the editor, of an issue still being written;
     /// otherwise an issue that holds a placeholder `issue new` wrote is refused.
@@ -29,6 +31,7 @@ public struct PreparedIssue: Sendable {
         }
         self.workspace = workspace
         config = build.composer.config
+        dkim = try DKIMSigner.load(config.dkim, workspace: workspace)
         issue = build.issue
         composer = build.composer
         content = IssueContent(issue: issue, config: config)

@@ -31,7 +31,7 @@ final class SendWorker: @unchecked Sendable {
         let maker = MessageMaker(
             factory: MessageFactory(
                 config: prepared.config, list: sender.request.list, content: prepared.content,
-                composer: prepared.composer, secret: sender.secret, shapes: shapes))
+                composer: prepared.composer, secret: sender.secret, shapes: shapes, dkim: sender.prepared.dkim))
         guard gate.register(connection.sockets) else { return }
         let opened = connection.open()
         // Cut because the send cannot start: the reason is the main thread's to give.

@@ -76,7 +76,9 @@ struct RawConfigFile {
     }
 
     /// The line that sets a dotted key such as `sender.email`, found by its section and name.
-    func line(ofKey dottedKey: String) -> Int? {
+    /// `occurrence`: for a key of an array of tables (`[[dkim.key]]`), which table's, from 1.
+    func line(ofKey dottedKey: String, occurrence: Int = 1) -> Int? {
+        var seen = 0
         let parts = dottedKey.split(separator: ".")
         guard let name = parts.last else { return nil }
         let section = parts.dropLast().joined(separator: ".")
@@ -90,13 +92,15 @@ struct RawConfigFile {
             }
             guard current == section, line.hasPrefix(name) else { continue }
             let rest = line.dropFirst(name.count).trimmingCharacters(in: .whitespaces)
-            if rest.hasPrefix("=") { return index + 1 }
+            guard rest.hasPrefix("=") else { continue }
+            seen += 1
+            if seen == occurrence { return index + 1 }
         }
         return nil
     }
 
-    func location(ofKey key: String) -> SourceLocation {
-        SourceLocation(file: ConfigLoader.fileName, line: line(ofKey: key))
+    func location(ofKey key: String, occurrence: Int = 1) -> SourceLocation {
+        SourceLocation(file: ConfigLoader.fileName, line: line(ofKey: key, occurrence: occurrence))
     }
 
     func error(for error: DecodingError) -> NewsletterError {

@@ -14,6 +14,8 @@ public struct NewsletterConfig: Sendable, Equatable {
     public var compose: ComposeSettings
     /// The public sign-up form.
     public var signup: SignUpSettings
+    /// The DKIM signatures every message carries.
+    public var dkim: DKIMSettings
     /// The words around the editor's text, in the locale's language unless `[labels]` says otherwise.
     public var labels: Labels
     public var lists: ListSettings

@@ -14,9 +14,10 @@ struct RawConfig: Decodable {
     /// Any of `Labels.keys`; checked in `validated`, where an unknown one is named with its line.
     var labels: [String: String]?
     var signup: SignUp?
+    var dkim: DKIM?
 
     enum CodingKeys: String, CodingKey {
-        case name, locale, sender, organisation, compose, lists, smtp, sending, labels, signup
+        case name, locale, sender, organisation, compose, lists, smtp, sending, labels, signup, dkim
         case baseURL = "base_url"
     }
 
@@ -87,6 +88,55 @@ struct RawConfig: Decodable {
                 trustedProxies: trustedProxies ?? [])
             try problems.throwIfAny()
             return settings
+        }
+    }
+
+    struct DKIM: Decodable {
+        var domain: String?
+        var key: [Key]?
+
+        struct Key: Decodable {
+            var selector: String
+            var algorithm: String?
+            var file: String
+        }
+
+        func validated(in file: RawConfigFile, root: URL, sender: String) throws -> DKIMSettings {
+            var problems = DiagnosticCollector()
+            let fallback = sender.split(separator: "@").last.map(String.init) ?? ""
+            let domain = (self.domain ?? fallback).lowercased()
+            // A domain taken from a bad sender address is that setting's problem, named there.
+            if self.domain != nil, !DKIMSettings.isSelector(domain) || !domain.contains(".") {
+                problems.record(
+                    Diagnostic(
+                        "`dkim.domain` must be a domain name, found `\(domain)`.",
+                        at: file.location(ofKey: "dkim.domain"),
+                        hint: "Leave it out to sign for the sender's domain."))
+            }
+            var keys: [DKIMSettings.Key] = []
+            for (index, key) in (self.key ?? []).enumerated() {
+                let label = "dkim.key[\(index + 1)]"
+                guard DKIMSettings.isSelector(key.selector) else {
+                    problems.record(
+                        Diagnostic(
+                            "`\(label).selector` must be a DNS label such as `s2026`, found `\(key.selector)`.",
+                            at: file.location(ofKey: "dkim.key.selector", occurrence: index + 1),
+                            hint: "Letters, digits and hyphens: the record lives at SELECTOR._domainkey.\(domain)."))
+                    continue
+                }
+                guard let algorithm = DKIMSettings.Algorithm(rawValue: key.algorithm ?? "rsa-sha256") else {
+                    problems.record(
+                        Diagnostic(
+                            "`\(label).algorithm` must be `rsa-sha256` or `ed25519-sha256`, found `\(key.algorithm ?? "")`.",
+                            at: file.location(ofKey: "dkim.key.algorithm", occurrence: index + 1),
+                            hint: "`newsletter dkim keygen --algorithm ALG` makes a key of either kind."))
+                    continue
+                }
+                keys.append(
+                    .init(selector: key.selector, algorithm: algorithm, file: ConfigValue.path(key.file, root: root)))
+            }
+            try problems.throwIfAny()
+            return DKIMSettings(domain: domain, keys: keys)
         }
     }
 
@@ -165,6 +215,8 @@ struct RawConfig: Decodable {
                 allowRawHTML: compose?.allowRawHTML ?? false,
                 lineBreaks: problems.attempt { try ConfigValue.lineBreaks(compose?.lineBreaks, in: file) } ?? .auto),
             signup: problems.attempt { try (signup ?? SignUp()).validated(in: file) } ?? SignUpSettings(),
+            dkim: problems.attempt { try (dkim ?? DKIM()).validated(in: file, root: root, sender: sender.email) }
+                ?? DKIMSettings(domain: "", keys: []),
             labels: Labels(
                 locale: locale,
                 overrides: problems.attempt { try ConfigValue.labels(labels ?? [:], in: file) } ?? [:]),
