@@ -52,6 +52,16 @@ let package = Package(
             providers: [.apt(["libidn2-dev"])]
         ),
         .systemLibrary(
+            name: "CCAres",
+            pkgConfig: "libcares",
+            providers: [.apt(["libc-ares-dev"])]
+        ),
+        .systemLibrary(
+            name: "CPSL",
+            pkgConfig: "libpsl",
+            providers: [.apt(["libpsl-dev"])]
+        ),
+        .systemLibrary(
             name: "CCmarkGFM",
             pkgConfig: "libcmark-gfm",
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
@@ -118,7 +128,7 @@ let package = Package(
         .target(
             name: "Site",
             dependencies: [
-                "NewsletterCore", "Compose", "Delivery", "Store",
+                "NewsletterCore", "Compose", "Delivery", "Store", "Deliverability",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -127,11 +137,19 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // What decides whether an issue reaches the inbox (`doctor`, and the check before a
+        // send): the message itself, the sender domain's DNS (c-ares, the Public Suffix List
+        // through libpsl), the relay, the links (libcurl) and SpamAssassin's view.
+        .target(
+            name: "Deliverability",
+            dependencies: ["NewsletterCore", "Compose", "Delivery", "CCAres", "CPSL", "CCurl"],
+            swiftSettings: swiftSettings
+        ),
         // The thin command-line front.
         .executableTarget(
             name: "newsletter",
             dependencies: [
-                "NewsletterCore", "Compose", "Delivery", "Site", "Feeds", "Store",
+                "NewsletterCore", "Compose", "Delivery", "Site", "Feeds", "Store", "Deliverability",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

@@ -38,7 +38,7 @@ struct NewsletterCommand: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, IssueCommand.self, BuildCommand.self, CheckCommand.self, SubscribersCommand.self,
             SendCommand.self, StatusCommand.self, PreviewCommand.self, ServeCommand.self, ArchiveCommand.self,
-            NewsCommand.self, DKIMCommand.self,
+            NewsCommand.self, DKIMCommand.self, DoctorCommand.self,
         ]
     )
 }

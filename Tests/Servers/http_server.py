@@ -1,4 +1,4 @@
-"""A real HTTP server for the feed-import tests (Python's http.server, threaded).
+"""A real HTTP server for the feed-import and link-check tests (Python's http.server, threaded).
 
   http_server.py --root DIR [--port 0]
 
@@ -8,6 +8,10 @@ Prints `READY <port>`, then serves until killed:
   /status/CODE         that HTTP status with a short body
   /slow                headers, then a byte every second, never ending
   /huge                an endless stream of feed-like bytes, as fast as possible
+  /moved/NAME          301 to /files/NAME
+  /nohead/NAME         405 to HEAD, /files/NAME to GET
+  /silent              accepts the request and never answers
+HEAD is answered as GET without the body, except where said.
 """
 import argparse
 import os
@@ -28,9 +32,30 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
+    head = False
+
+    def do_HEAD(self):
+        self.head = True
+        parts = [p for p in urlparse(self.path).path.split("/") if p]
+        if parts[:1] == ["nohead"]:
+            return self.reply(405, b"")
+        self.do_GET()
+
     def do_GET(self):
         url = urlparse(self.path)
         parts = [p for p in url.path.split("/") if p]
+        if parts[:1] == ["moved"] and len(parts) == 2:
+            self.send_response(301)
+            self.send_header("Location", f"/files/{parts[1]}")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        if parts[:1] == ["nohead"] and len(parts) == 2:
+            parts = ["files", parts[1]]
+            url = urlparse("/files/" + parts[1])
+        if parts == ["silent"]:
+            time.sleep(3600)
+            return
         try:
             if parts[:1] == ["files"] and len(parts) == 2:
                 path = os.path.join(self.root, parts[1])
@@ -74,7 +99,8 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        self.wfile.write(body)
+        if not self.head:
+            self.wfile.write(body)
 
 
 def main():

@@ -1,7 +1,7 @@
 /// DKIM's "relaxed" canonicalization (RFC 6376, sections 3.4.2 and 3.4.4), on the bytes of a
 /// message as it goes to the relay: what a receiver hashes too, whatever the relays between
 /// did to whitespace and folding.
-enum DKIMCanonicalization {
+package enum DKIMCanonicalization {
     private static let space: UInt8 = 0x20
     private static let tab: UInt8 = 0x09
     private static let cr: UInt8 = 0x0D
@@ -37,45 +37,47 @@ enum DKIMCanonicalization {
     }
 
     /// The body: in each line every run of whitespace one space and none at the end, the empty
-    /// lines at the end left out, and a CRLF after every line; an empty body stays empty.
+    /// lines at the end left out, and a CRLF after every line; an empty body stays empty. One
+    /// pass over the bytes: the empty lines are only counted until a line with text follows.
     static func body(_ body: ArraySlice<UInt8>) -> [UInt8] {
-        var lines: [[UInt8]] = []
-        var line: [UInt8] = []
+        var output: [UInt8] = []
+        output.reserveCapacity(body.count)
+        var emptyLinesHeld = 0
+        var lineHasText = false
         var pendingSpace = false
         var index = body.startIndex
-        while index < body.endIndex {
+        let end = body.endIndex
+        while index < end {
             let byte = body[index]
-            if byte == cr, body.index(after: index) < body.endIndex, body[body.index(after: index)] == lf {
-                lines.append(line)
-                line.removeAll(keepingCapacity: true)
+            if byte == cr, index + 1 < end, body[index + 1] == lf {
+                if lineHasText { output.append(contentsOf: [cr, lf]) } else { emptyLinesHeld += 1 }
+                lineHasText = false
                 pendingSpace = false
-                index = body.index(index, offsetBy: 2)
+                index += 2
                 continue
             }
             if isWhitespace(byte) {
                 pendingSpace = true
             } else {
-                if pendingSpace { line.append(space) }
+                if !lineHasText {
+                    for _ in 0..<emptyLinesHeld { output.append(contentsOf: [cr, lf]) }
+                    emptyLinesHeld = 0
+                    lineHasText = true
+                }
+                if pendingSpace { output.append(space) }
                 pendingSpace = false
-                line.append(byte)
+                output.append(byte)
             }
-            index = body.index(after: index)
+            index += 1
         }
         // A last line without its CRLF counts as a line.
-        if !line.isEmpty { lines.append(line) }
-        while lines.last?.isEmpty == true { lines.removeLast() }
-        var output: [UInt8] = []
-        output.reserveCapacity(body.count)
-        for line in lines {
-            output.append(contentsOf: line)
-            output.append(contentsOf: [cr, lf])
-        }
+        if lineHasText { output.append(contentsOf: [cr, lf]) }
         return output
     }
 
     /// The message's header fields, each as written (folds kept, final CRLF left out), and
     /// its body, after the empty line.
-    static func split(_ message: [UInt8]) -> (fields: [ArraySlice<UInt8>], body: ArraySlice<UInt8>) {
+    package static func split(_ message: [UInt8]) -> (fields: [ArraySlice<UInt8>], body: ArraySlice<UInt8>) {
         var fields: [ArraySlice<UInt8>] = []
         var start = message.startIndex
         var index = message.startIndex
@@ -103,7 +105,7 @@ enum DKIMCanonicalization {
     }
 
     /// A field's name, in lower case.
-    static func name(of field: ArraySlice<UInt8>) -> String {
+    package static func name(of field: ArraySlice<UInt8>) -> String {
         let colon = field.firstIndex(of: 0x3A) ?? field.endIndex
         return String(decoding: field[..<colon], as: UTF8.self).trimmingBlanks().lowercased()
     }

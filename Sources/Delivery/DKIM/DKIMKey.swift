@@ -8,6 +8,8 @@ internal import _CryptoExtras
 public struct DKIMKey: Sendable {
     public let selector: String
     public let algorithm: DKIMSettings.Algorithm
+    /// The key file, as the editor names it (relative to the workspace).
+    public let displayPath: String
     private let signer: Signer
 
     // swift-crypto does not mark Curve25519 keys Sendable on Linux; the key is never changed
@@ -20,6 +22,7 @@ public struct DKIMKey: Sendable {
     public init(_ setting: DKIMSettings.Key, displayPath: String) throws {
         selector = setting.selector
         algorithm = setting.algorithm
+        self.displayPath = displayPath
         guard let pem = try? String(contentsOf: setting.file, encoding: .utf8) else {
             throw NewsletterError(
                 "The DKIM key \(displayPath) cannot be read.",

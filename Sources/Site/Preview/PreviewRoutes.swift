@@ -1,4 +1,5 @@
 import Compose
+import Deliverability
 import Delivery
 import Foundation
 import Hummingbird
@@ -96,6 +97,7 @@ struct PreviewRoutes: Sendable {
                 <a href="/headers">Headers</a> · <a href="/message.eml">Raw message (.eml)</a></p>
                 <p class="ok">Validation: the email is valid XHTML 1.0 Transitional and the web page parsed without errors (libxml2).</p>
                 \(warnings(rendered.prepared.warnings))
+                \(preSendCheck(Doctor.offline(rendered.message)))
                 <h2>In this issue</h2>
                 <ol>\(titles)</ol>
                 <iframe src="/email" title="The email"></iframe>
@@ -114,6 +116,26 @@ struct PreviewRoutes: Sendable {
         guard !diagnostics.isEmpty else { return "" }
         return "<p class=\"warning\">\(diagnostics.count) warning\(diagnostics.count == 1 ? "" : "s"):</p>"
             + list(diagnostics)
+    }
+
+    /// The offline part of `newsletter doctor`, which `send` runs first.
+    private func preSendCheck(_ findings: [Finding]) -> String {
+        let problems = findings.problems
+        guard !problems.isEmpty else {
+            return
+                "<p class=\"ok\">Pre-send check: nothing to fix in the message (`newsletter doctor` also checks the DNS and the relay).</p>"
+        }
+        let items = problems.map { finding in
+            let mark = finding.severity == .refusal ? "refusal" : "warning"
+            let hint = finding.hint.map { "<br><small>\(HTTPPages.escape($0))</small>" } ?? ""
+            return "<li class=\"\(mark)\"><strong>\(mark):</strong> \(HTTPPages.escape(finding.message))\(hint)</li>"
+        }
+        let refusals = problems.filter { $0.severity == .refusal }.count
+        let lead =
+            refusals > 0
+            ? "Pre-send check: \(refusals) refusal\(refusals == 1 ? "" : "s"); `send` stops on them unless --force."
+            : "Pre-send check: \(problems.count) warning\(problems.count == 1 ? "" : "s")."
+        return "<p class=\"\(refusals > 0 ? "error" : "warning")\">\(lead)</p><ul>\(items.joined())</ul>"
     }
 
     private func list(_ diagnostics: [Diagnostic]) -> String {

@@ -36,7 +36,8 @@ struct SendCommand: ParsableCommand {
     @Option(
         help: ArgumentHelp("Send one personalised copy to this address only, recorded nowhere.", valueName: "address"))
     var testTo: String?
-    @Flag(help: "Send again to a list that already got this issue.") var force = false
+    @Flag(help: "Send despite a refusal of the pre-send check, or again to a list that already got this issue.")
+    var force = false
     @Option(
         name: .customLong("where"),
         help: ArgumentHelp(
@@ -57,7 +58,6 @@ struct SendCommand: ParsableCommand {
         if cancel, dryRun || testTo != nil || onlyNew || force || !conditions.isEmpty {
             throw ValidationError("--cancel ends an unfinished send; give it with --list at most.")
         }
-        if onlyNew, force { throw ValidationError("Use either --only-new or --force.") }
         if let connections, !SMTPSettings.connectionRange.contains(connections) {
             throw ValidationError("--connections must be between 1 and \(SMTPSettings.connectionRange.upperBound).")
         }
@@ -90,6 +90,9 @@ struct SendCommand: ParsableCommand {
         for warning in prepared.warnings { Terminal.error(ErrorPresenter.render(warning, as: "warning")) }
         let listName = list ?? prepared.config.lists.defaultList
         let smtpURL = smtp.flatMap(SMTPURL.parse)
+        if testTo == nil {
+            try PreSendCheck.run(prepared: prepared, list: listName, issue: number, stopping: !dryRun && !force)
+        }
         if dryRun {
             let result = try DryRun.run(prepared: prepared, list: listName, filters: filters, onlyNew: onlyNew)
             Terminal.print(
