@@ -157,8 +157,8 @@ func decodeQuotedPrintable(_ bytes: [UInt8]) -> [UInt8] {
     }
 
     @Test func recognisesBadMailboxReplies() {
-        #expect(SendWorker.isBadMailbox("550 5.1.1 <x@example.org>: Recipient address rejected: User unknown"))
-        #expect(!SendWorker.isBadMailbox("550 5.7.1 Message rejected as spam"))
-        #expect(!SendWorker.isBadMailbox("451 4.1.1 try later"))
+        #expect(RecipientLifecycle.isBadMailbox("550 5.1.1 <x@example.org>: Recipient address rejected: User unknown"))
+        #expect(!RecipientLifecycle.isBadMailbox("550 5.7.1 Message rejected as spam"))
+        #expect(!RecipientLifecycle.isBadMailbox("451 4.1.1 try later"))
     }
 }

@@ -13,7 +13,7 @@ final class AudienceFreezer {
         insert = try connection.prepare(
             """
             INSERT OR IGNORE INTO recipient (send_id, email, email_key, name, attributes, state)
-            VALUES (?, ?, ?, ?, ?, 'pending')
+            VALUES (?, ?, ?, ?, ?, \(RecipientState.pending.sql))
             """)
         self.sendID = sendID
     }

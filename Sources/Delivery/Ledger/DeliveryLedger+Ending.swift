@@ -1,5 +1,6 @@
 public import Foundation
 internal import GRDB
+internal import Store
 
 /// Ending a send other than by mailing everyone: cancelled by the editor, or dropped because
 /// nobody was mailed yet and its audience is stale.
@@ -11,8 +12,8 @@ extension DeliveryLedger {
         try database.write { database in
             try database.execute(
                 sql: """
-                    UPDATE recipient SET state = 'cancelled'
-                    WHERE send_id = ? AND state IN ('pending', 'deferred', 'sending')
+                    UPDATE recipient SET state = \(RecipientState.cancelled.sql)
+                    WHERE send_id = ? AND state IN \(RecipientState.waitingSQL)
                     """, arguments: [send.id])
             let cancelled = database.changesCount
             try database.execute(
@@ -36,7 +37,8 @@ extension DeliveryLedger {
             let touched =
                 try Bool.fetchOne(
                     database,
-                    sql: "SELECT 1 FROM recipient WHERE send_id = ? AND (state != 'pending' OR attempts > 0) LIMIT 1",
+                    sql:
+                        "SELECT 1 FROM recipient WHERE send_id = ? AND (state != \(RecipientState.pending.sql) OR attempts > 0) LIMIT 1",
                     arguments: [send.id]) ?? false
             guard !touched else { return false }
             try database.execute(sql: "DELETE FROM recipient WHERE send_id = ?", arguments: [send.id])

@@ -1,6 +1,6 @@
 public import Foundation
 internal import GRDB
-public import NewsletterCore
+public import Store
 
 /// A recipient handed to a connection, marked "sending" in the ledger.
 public struct ClaimedRecipient: Sendable, Equatable {
@@ -55,29 +55,6 @@ public enum NextStep: Sendable, Equatable {
     case wait(until: Double)
     /// Every recipient has an outcome.
     case finished
-}
-
-/// The retry policy of `[sending]`.
-public struct RetryPolicy: Sendable {
-    public var maxAttempts: Int
-    public var retryAfter: Double
-    public var maxAge: Double
-
-    public init(maxAttempts: Int, retryAfter: Double, maxAge: Double) {
-        self.maxAttempts = maxAttempts
-        self.retryAfter = retryAfter
-        self.maxAge = maxAge
-    }
-
-    public init(settings: SendingSettings) {
-        self.init(maxAttempts: settings.maxAttempts, retryAfter: settings.retryAfter, maxAge: settings.maxRetryAge)
-    }
-
-    /// Whether a deferral of `recipient` at `now` is their last: they are then failed, not
-    /// retried. (`attempts` counts the attempt that was deferred.)
-    func givesUp(on recipient: ClaimedRecipient, at now: Double) -> Bool {
-        recipient.attempts >= maxAttempts || now - recipient.firstAttemptAt >= maxAge
-    }
 }
 
 extension DeliveryLedger {
@@ -136,7 +113,7 @@ extension DeliveryLedger {
             try Int.fetchOne(
                 database,
                 sql:
-                    "SELECT COUNT(*) FROM recipient WHERE send_id = ? AND state IN ('pending', 'deferred', 'sending')",
+                    "SELECT COUNT(*) FROM recipient WHERE send_id = ? AND state IN \(RecipientState.waitingSQL)",
                 arguments: [sendID]) ?? 0
         }
     }
@@ -171,13 +148,13 @@ extension DeliveryLedger {
                 : try Row.fetchAll(
                     database,
                     sql:
-                        "SELECT email, reply FROM recipient WHERE send_id = ? AND state = 'failed' ORDER BY id LIMIT 100",
+                        "SELECT email, reply FROM recipient WHERE send_id = ? AND state = \(RecipientState.failed.sql) ORDER BY id LIMIT 100",
                     arguments: [send.id]
                 ).map { (address: $0["email"] as String, reply: ($0["reply"] as String?) ?? "") }
             let deferred = try Row.fetchAll(
                 database,
                 sql:
-                    "SELECT email, reply, next_attempt_at FROM recipient WHERE send_id = ? AND state = 'deferred' ORDER BY next_attempt_at LIMIT 100",
+                    "SELECT email, reply, next_attempt_at FROM recipient WHERE send_id = ? AND state = \(RecipientState.deferred.sql) ORDER BY next_attempt_at LIMIT 100",
                 arguments: [send.id]
             ).map {
                 (

@@ -77,14 +77,6 @@ public struct SendRecord: Sendable, Equatable {
     public var cancelledAt: Date?
 }
 
-public enum RecipientState: String, Sendable, CaseIterable {
-    case pending, sending, sent, deferred, failed
-    /// Suppressed (unsubscribed, bounced) after the send started: nothing more is sent to them.
-    case suppressed
-    /// Still waiting when the send was cancelled (`send --cancel`): never mailed.
-    case cancelled
-}
-
 extension DeliveryLedger {
     /// The latest send of `issue` to `list`, if any.
     public func latestSend(issue: Int, list: String) throws -> SendRecord? {

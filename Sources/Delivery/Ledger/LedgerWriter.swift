@@ -48,12 +48,13 @@ final class LedgerWriter {
         commit = try connection.prepare("COMMIT")
         rollback = try connection.prepare("ROLLBACK")
         markSent = try connection.prepare(
-            "UPDATE recipient SET state = 'sent', reply_code = ?, reply = ?, message_id = ?, sent_at = ? WHERE id = ?")
+            "UPDATE recipient SET state = \(RecipientState.sent.sql), reply_code = ?, reply = ?, message_id = ?, sent_at = ? WHERE id = ?"
+        )
         // `markSent` for `sentGroupSize` recipients in one statement: most of a fold is sent ones.
         let rows = Array(repeating: "(?, ?, ?, ?, ?)", count: Self.sentGroupSize).joined(separator: ", ")
         markSentGroup = try connection.prepare(
             """
-            UPDATE recipient SET state = 'sent', reply_code = v.column2, reply = v.column3, message_id = v.column4,
+            UPDATE recipient SET state = \(RecipientState.sent.sql), reply_code = v.column2, reply = v.column3, message_id = v.column4,
                 sent_at = v.column5
             FROM (VALUES \(rows)) AS v WHERE recipient.id = v.column1
             """)
@@ -61,31 +62,32 @@ final class LedgerWriter {
         // A recipient claimed from the pending ones gets its attempt counted here (see `claimPending`).
         markDeferred = try connection.prepare(
             """
-            UPDATE recipient SET state = 'deferred', reply_code = ?, reply = ?, next_attempt_at = ?, attempts = ?,
+            UPDATE recipient SET state = \(RecipientState.deferred.sql), reply_code = ?, reply = ?, next_attempt_at = ?, attempts = ?,
                 first_attempt_at = ? WHERE id = ?
             """)
         markFailed = try connection.prepare(
-            "UPDATE recipient SET state = 'failed', reply_code = ?, reply = ? WHERE id = ?")
-        markSuppressed = try connection.prepare("UPDATE recipient SET state = 'suppressed' WHERE id = ?")
+            "UPDATE recipient SET state = \(RecipientState.failed.sql), reply_code = ?, reply = ? WHERE id = ?")
+        markSuppressed = try connection.prepare(
+            "UPDATE recipient SET state = \(RecipientState.suppressed.sql) WHERE id = ?")
         let putBack = """
             UPDATE recipient SET attempts = attempts - 1, next_attempt_at = 0,
-            state = CASE WHEN attempts - 1 = 0 THEN 'pending' ELSE 'deferred' END,
+            state = CASE WHEN attempts - 1 = 0 THEN \(RecipientState.pending.sql) ELSE \(RecipientState.deferred.sql) END,
             first_attempt_at = CASE WHEN attempts - 1 = 0 THEN NULL ELSE first_attempt_at END
             """
         markNotAttempted = try connection.prepare("\(putBack) WHERE id = ?")
-        putBackUnsent = try connection.prepare("\(putBack) WHERE send_id = ? AND state = 'sending'")
+        putBackUnsent = try connection.prepare("\(putBack) WHERE send_id = ? AND state = \(RecipientState.sending.sql)")
         // Every expression reads the row as it was: a pending recipient's attempt is counted now.
         markInFlight = try connection.prepare(
             """
-            UPDATE recipient SET attempts = attempts + (state = 'pending'), first_attempt_at = COALESCE(first_attempt_at, ?2),
-                state = 'deferred', uncertain = 1, next_attempt_at = 0 WHERE id = ?1
+            UPDATE recipient SET attempts = attempts + (state = \(RecipientState.pending.sql)), first_attempt_at = COALESCE(first_attempt_at, ?2),
+                state = \(RecipientState.deferred.sql), uncertain = 1, next_attempt_at = 0 WHERE id = ?1
             """)
         // A claimed recipient without an outcome in the ledger: a retry ("sending"), or one claimed
         // from the pending ones (still "pending"), with its attempts as the claim counted them.
         claimedRecipient = try connection.prepare(
             """
-            SELECT attempts + (state = 'pending'), first_attempt_at FROM recipient
-            WHERE id = ? AND send_id = ? AND state IN ('pending', 'sending')
+            SELECT attempts + (state = \(RecipientState.pending.sql)), first_attempt_at FROM recipient
+            WHERE id = ? AND send_id = ? AND state IN (\(RecipientState.pending.sql), \(RecipientState.sending.sql))
             """)
         noteFolded = try connection.prepare(
             """
@@ -96,7 +98,7 @@ final class LedgerWriter {
             "SELECT COALESCE((SELECT epoch FROM journal_fold WHERE send_id = ? AND slot = ?), 0)")
         lastEpoch = try connection.prepare("SELECT COALESCE(MAX(epoch), 0) FROM journal_fold WHERE send_id = ?")
         let claim = """
-            UPDATE recipient SET state = 'sending', attempts = attempts + 1, claimed_at = ?1,
+            UPDATE recipient SET state = \(RecipientState.sending.sql), attempts = attempts + 1, claimed_at = ?1,
             first_attempt_at = COALESCE(first_attempt_at, ?1)
             """
         let columns = "id, email, name, attributes"
@@ -104,7 +106,7 @@ final class LedgerWriter {
         // A retry is marked "sending" as it is claimed: another claim must not take it again.
         claimDue = try connection.prepare(
             """
-            \(claim) WHERE id = (SELECT id FROM recipient WHERE send_id = ?2 AND state = 'deferred'
+            \(claim) WHERE id = (SELECT id FROM recipient WHERE send_id = ?2 AND state = \(RecipientState.deferred.sql)
                 AND next_attempt_at <= ?1 ORDER BY next_attempt_at, id LIMIT 1) \(claimed)
             """)
         // Up to ?4 pending recipients after ?3, in id order. NOT INDEXED: through the table's rowid
@@ -115,12 +117,12 @@ final class LedgerWriter {
         let pendingClaimed = "SELECT \(columns), attempts + 1, COALESCE(first_attempt_at, ?1) FROM recipient"
         claimPending = try connection.prepare(
             """
-            \(pendingClaimed) NOT INDEXED WHERE id > ?3 AND send_id = ?2 AND state = 'pending' ORDER BY id LIMIT ?4
+            \(pendingClaimed) NOT INDEXED WHERE id > ?3 AND send_id = ?2 AND state = \(RecipientState.pending.sql) ORDER BY id LIMIT ?4
             """)
         claimPutBackRow = try connection.prepare(
-            "\(pendingClaimed) WHERE id = ?3 AND send_id = ?2 AND state = 'pending'")
+            "\(pendingClaimed) WHERE id = ?3 AND send_id = ?2 AND state = \(RecipientState.pending.sql)")
         nextDue = try connection.prepare(
-            "SELECT MIN(next_attempt_at) FROM recipient WHERE send_id = ? AND state = 'deferred'")
+            "SELECT MIN(next_attempt_at) FROM recipient WHERE send_id = ? AND state = \(RecipientState.deferred.sql)")
         // Just before the send's first recipient, and its last one (once a run, through the
         // send_id index); and the table's last row (the end of its rowid tree): no recipient of
         // this send is after it.
@@ -130,7 +132,7 @@ final class LedgerWriter {
         countAudience = try connection.prepare("SELECT COUNT(*) FROM recipient WHERE send_id = ?")
         noteFrozen = try connection.prepare("UPDATE send SET audience = ?, frozen = 1 WHERE id = ?")
         anyInFlight = try connection.prepare(
-            "SELECT EXISTS (SELECT 1 FROM recipient WHERE send_id = ? AND state = 'sending')")
+            "SELECT EXISTS (SELECT 1 FROM recipient WHERE send_id = ? AND state = \(RecipientState.sending.sql))")
     }
 
     /// What one connection hands the ledger at once: how its messages since the last fold
@@ -394,29 +396,21 @@ final class LedgerWriter {
         cursor: inout ClaimCursor
     ) throws {
         let id = CSQLiteValue.integer(recipient.id)
-        switch result {
+        switch RecipientLifecycle.transition(of: recipient, after: result, at: now, policy: policy) {
         case .sent(let reply, let messageID):
             try recordSent([(recipient.id, reply, messageID, now)])
-        case .unconfirmed(let reply):
-            try markUncertain.run(id)
-            try record(.deferred(code: 0, reply: reply), for: recipient, policy: policy, now: now, cursor: &cursor)
-        case .deferred(let code, let reply):
-            if policy.givesUp(on: recipient, at: now) {
-                let summary =
-                    "gave up after \(recipient.attempts) attempt\(recipient.attempts == 1 ? "" : "s"): \(reply)"
-                try markFailed.run(.integer(Int64(code)), .text(summary), id)
-            } else {
-                let delay = policy.retryAfter * pow(2, Double(recipient.attempts - 1))
-                try markDeferred.run(
-                    .integer(Int64(code)), .text(reply), .real(now + delay), .integer(Int64(recipient.attempts)),
-                    .real(recipient.firstAttemptAt), id)
-                cursor.retriesDue = min(cursor.retriesDue, now + delay)
-            }
-        case .failed(let code, let reply):
+        case .deferred(let code, let reply, let retryAt, let attempts, let uncertain):
+            if uncertain { try markUncertain.run(id) }
+            try markDeferred.run(
+                .integer(Int64(code)), .text(reply), .real(retryAt), .integer(Int64(attempts)),
+                .real(recipient.firstAttemptAt), id)
+            cursor.retriesDue = min(cursor.retriesDue, retryAt)
+        case .failed(let code, let reply, let uncertain):
+            if uncertain { try markUncertain.run(id) }
             try markFailed.run(.integer(Int64(code)), .text(reply), id)
         case .suppressed:
             try markSuppressed.run(id)
-        case .notAttempted:
+        case .backInQueue:
             if recipient.attempts > 1 {
                 // A retry: deferred again, and due at once.
                 try markNotAttempted.run(id)

@@ -40,15 +40,15 @@ public final class SendControl: @unchecked Sendable {
         lock.withLock { if stopReason == nil { stopReason = reason } }
     }
 
-    /// Counts a message's outcome; `givingUp`: a deferral that ends the recipient's retries.
-    func count(_ result: DeliveryResult, givingUp: Bool = false) {
+    /// Counts what a message's outcome did to its recipient (a last deferral is a failure).
+    func count(_ transition: RecipientLifecycle.Transition) {
         lock.withLock {
-            switch result {
+            switch transition {
             case .sent: counts.sent += 1
-            case .deferred, .unconfirmed: if givingUp { counts.failed += 1 } else { counts.deferred += 1 }
+            case .deferred: counts.deferred += 1
             case .failed: counts.failed += 1
             case .suppressed: counts.suppressed += 1
-            case .notAttempted: break
+            case .backInQueue: break
             }
             let errors = counts.deferred + counts.failed
             if errors >= maxErrors, stopReason == nil { stopReason = .tooManyErrors(errors) }

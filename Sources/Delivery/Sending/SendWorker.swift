@@ -110,10 +110,11 @@ final class SendWorker: @unchecked Sendable {
                 maker.recycle((consume message).bytes)
                 now = Self.now
                 try batch.record(recipient, result, at: now)
-                // A deferral that is the recipient's last is counted as the failure the ledger
-                // makes of it when it folds the batch (a moment later, by the same rule).
-                control.count(result, givingUp: policy.givesUp(on: recipient, at: now))
-                if case .failed(_, let reply) = result, Self.isBadMailbox(reply),
+                // Counted as the ledger records it when it folds the batch (a moment later, by
+                // the same rule): a deferral that is the recipient's last is a failure.
+                let transition = RecipientLifecycle.transition(of: recipient, after: result, at: now, policy: policy)
+                control.count(transition)
+                if case .failed(_, let reply, _) = transition, RecipientLifecycle.isBadMailbox(reply),
                     let address = try? EmailAddress(recipient.address)
                 {
                     // 5.1.x: the mailbox does not exist. Never try that address again.
@@ -143,13 +144,6 @@ final class SendWorker: @unchecked Sendable {
             control.stop(.fatal(problem))
             return .notAttempted
         }
-    }
-
-    /// Whether a reply carries an enhanced status code 5.1.x (RFC 3463: bad destination mailbox).
-    static func isBadMailbox(_ reply: String) -> Bool {
-        let words = reply.split(separator: " ").prefix(2)
-        return words.count == 2 && words[words.startIndex].hasPrefix("5")
-            && words[words.index(after: words.startIndex)].hasPrefix("5.1.")
     }
 
     /// Sleeps until `time`, waking early when the send is told to stop.

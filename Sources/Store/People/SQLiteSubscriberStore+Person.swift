@@ -70,7 +70,7 @@ extension SQLiteSubscriberStore {
                 """
                 UPDATE recipient SET email = '', email_key = 'erased:' || id, name = NULL, attributes = '{}',
                 reply = NULL, message_id = NULL,
-                state = CASE WHEN state IN ('pending', 'deferred', 'sending') THEN 'suppressed' ELSE state END
+                state = CASE WHEN state IN \(RecipientState.waitingSQL) THEN \(RecipientState.suppressed.sql) ELSE state END
                 WHERE email_key = ?
                 """, [key])
             guard found else { return false }

@@ -83,7 +83,7 @@ public final class SQLiteSubscriberStore: SubscriberStore {
             sql += """
 
                  AND NOT EXISTS (SELECT 1 FROM recipient r JOIN send d ON d.id = r.send_id
-                 WHERE d.issue = ? AND r.email_key = s.email_key AND r.state = 'sent')
+                 WHERE d.issue = ? AND r.email_key = s.email_key AND r.state = \(RecipientState.sent.sql))
                 """
             arguments += [issue]
         }

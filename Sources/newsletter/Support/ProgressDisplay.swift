@@ -1,6 +1,7 @@
 import Delivery
 import Foundation
 import NewsletterCore
+import Store
 
 /// The progress of a send: a bar redrawn in place on a terminal, a log line every five seconds
 /// otherwise (a cron job's log stays readable).
