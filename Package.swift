@@ -67,6 +67,13 @@ let package = Package(
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
         ),
 
+        // libcurl's easy handle, wrapped once for every transfer: SMTP, feeds, link checks.
+        .target(
+            name: "CurlSupport",
+            dependencies: ["CCurl"],
+            swiftSettings: swiftSettings
+        ),
+
         // The workspace and its plain files: config, news items, issues, subscriber lists.
         .target(
             name: "NewsletterCore",
@@ -78,12 +85,19 @@ let package = Package(
             swiftSettings: swiftSettings,
             plugins: ["EmbedDefaultTemplates"]
         ),
+        // libxml2 made easy to use from Swift: its one-time set-up, typed helpers over the tree,
+        // an HTML fragment's parse, and the problems a parse reports. Shared by Compose and Feeds.
+        .target(
+            name: "XMLSupport",
+            dependencies: ["CLibXML2"],
+            swiftSettings: swiftSettings
+        ),
         // Markdown → HTML fragments → Mustache templates → email XHTML, text and web page,
         // validated with libxml2.
         .target(
             name: "Compose",
             dependencies: [
-                "NewsletterCore", "CLibXML2", "CCmarkGFM",
+                "NewsletterCore", "XMLSupport", "CLibXML2", "CCmarkGFM",
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
             swiftSettings: swiftSettings
@@ -107,7 +121,7 @@ let package = Package(
         .target(
             name: "Delivery",
             dependencies: [
-                "NewsletterCore", "Compose", "Store", "CCurl",
+                "NewsletterCore", "Compose", "Store", "CurlSupport", "CCurl",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // The SQLite C API that GRDB itself links: the send loop's ledger writes use it directly.
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
@@ -121,7 +135,7 @@ let package = Package(
         // with libxml2, into the inbox as news items.
         .target(
             name: "Feeds",
-            dependencies: ["NewsletterCore", "Compose", "CCurl", "CLibXML2"],
+            dependencies: ["NewsletterCore", "Compose", "XMLSupport", "CurlSupport", "CCurl", "CLibXML2"],
             swiftSettings: swiftSettings
         ),
         // What is served over HTTP: the preview, the unsubscribe endpoints and the archive.
@@ -142,7 +156,7 @@ let package = Package(
         // through libpsl), the relay, the links (libcurl) and SpamAssassin's view.
         .target(
             name: "Deliverability",
-            dependencies: ["NewsletterCore", "Compose", "Delivery", "CCAres", "CPSL", "CCurl"],
+            dependencies: ["NewsletterCore", "Compose", "Delivery", "CCAres", "CPSL", "CurlSupport", "CCurl"],
             swiftSettings: swiftSettings
         ),
         // The thin command-line front.
@@ -178,7 +192,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ComposeTests",
-            dependencies: ["Compose", "NewsletterCore", "NewsletterTestSupport"],
+            dependencies: ["Compose", "XMLSupport", "NewsletterCore", "NewsletterTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

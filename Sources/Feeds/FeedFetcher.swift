@@ -1,4 +1,5 @@
 internal import CCurl
+internal import CurlSupport
 public import Foundation
 import NewsletterCore
 
@@ -40,35 +41,28 @@ public struct FeedFetcher: Sendable {
     }
 
     private func download(_ source: String) throws -> Data {
-        guard let handle = curl_easy_init() else { throw NewsletterError("libcurl could not start.") }
-        defer { curl_easy_cleanup(handle) }
+        guard let curl = CurlEasy() else { throw NewsletterError("libcurl could not start.") }
         let sink = DownloadSink(limit: maximumBytes)
-        let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
-        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
-        defer { errorBuffer.deallocate() }
-        cnl_curl_set_string(handle, CURLOPT_URL, source)
-        cnl_curl_set_long(handle, CURLOPT_NOSIGNAL, 1)
-        cnl_curl_set_long(handle, CURLOPT_FOLLOWLOCATION, 1)
-        cnl_curl_set_long(handle, CURLOPT_MAXREDIRS, 5)
-        cnl_curl_set_string(handle, CURLOPT_PROTOCOLS_STR, "http,https")
-        cnl_curl_set_string(handle, CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
-        cnl_curl_set_long(handle, CURLOPT_CONNECTTIMEOUT, connectTimeout)
-        cnl_curl_set_long(handle, CURLOPT_TIMEOUT, timeout)
-        cnl_curl_set_string(handle, CURLOPT_ACCEPT_ENCODING, "")
-        cnl_curl_set_string(handle, CURLOPT_USERAGENT, "newsletter (feed import)")
-        cnl_curl_set_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer)
-        cnl_curl_set_pointer(handle, CURLOPT_WRITEDATA, Unmanaged.passUnretained(sink).toOpaque())
-        cnl_curl_set_io_callback(handle, CURLOPT_WRITEFUNCTION) { buffer, size, count, context in
+        curl.set(CURLOPT_URL, source)
+        curl.set(CURLOPT_FOLLOWLOCATION, 1)
+        curl.set(CURLOPT_MAXREDIRS, 5)
+        curl.set(CURLOPT_PROTOCOLS_STR, "http,https")
+        curl.set(CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
+        curl.set(CURLOPT_CONNECTTIMEOUT, connectTimeout)
+        curl.set(CURLOPT_TIMEOUT, timeout)
+        curl.set(CURLOPT_ACCEPT_ENCODING, "")
+        curl.set(CURLOPT_USERAGENT, "newsletter (feed import)")
+        curl.set(CURLOPT_WRITEDATA, pointer: Unmanaged.passUnretained(sink).toOpaque())
+        cnl_curl_set_io_callback(curl.handle, CURLOPT_WRITEFUNCTION) { buffer, size, count, context in
             guard let buffer, let context else { return 0 }
             let sink = Unmanaged<DownloadSink>.fromOpaque(context).takeUnretainedValue()
             // Returning less than given makes curl stop with CURLE_WRITE_ERROR.
             return sink.append(UnsafeRawBufferPointer(start: buffer, count: size * count)) ? size * count : 0
         }
-        let status = withExtendedLifetime(sink) { curl_easy_perform(handle) }
-        var code = 0
-        cnl_curl_get_long(handle, CURLINFO_RESPONSE_CODE, &code)
+        let status = withExtendedLifetime(sink) { curl.perform() }
+        let code = curl.responseCode
         if sink.overflowed { throw tooLarge(source) }
-        let detail = errorBuffer[0] != 0 ? String(cString: errorBuffer) : String(cString: curl_easy_strerror(status))
+        let detail = curl.detail(status)
         switch status {
         case CURLE_OK:
             break

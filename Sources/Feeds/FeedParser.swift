@@ -2,6 +2,7 @@ internal import CLibXML2
 import Compose
 import Foundation
 import NewsletterCore
+import XMLSupport
 
 /// One entry of a feed, as the feed has it.
 struct FeedEntry {

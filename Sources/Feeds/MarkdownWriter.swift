@@ -1,6 +1,7 @@
 internal import CLibXML2
 import Compose
 import Foundation
+import XMLSupport
 
 /// Turns an entry's sanitised HTML into CommonMark, so an imported item is like one written by
 /// hand: the editor reads and edits Markdown, and composing treats raw HTML as untrusted. It

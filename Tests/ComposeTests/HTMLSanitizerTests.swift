@@ -1,4 +1,5 @@
 import Testing
+import XMLSupport
 
 @testable import Compose
 

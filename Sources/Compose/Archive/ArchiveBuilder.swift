@@ -1,6 +1,7 @@
 internal import CLibXML2
 public import Foundation
 public import NewsletterCore
+import XMLSupport
 
 /// The static archive: an index of the sent issues (newest first), each issue's page as it was
 /// sent at `issues/NNN/`, and an Atom feed. Every page is checked with libxml2's HTML parser

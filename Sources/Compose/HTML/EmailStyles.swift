@@ -1,4 +1,5 @@
 internal import CLibXML2
+import XMLSupport
 
 /// Inline styles for the elements of an item's text in the email. Many mail clients ignore or
 /// strip `<style>` blocks, so every element carries its own `style` attribute; the email

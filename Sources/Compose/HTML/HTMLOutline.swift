@@ -1,5 +1,6 @@
 internal import CLibXML2
 import Foundation
+import XMLSupport
 
 /// The images and links of a whole HTML or XHTML document, read with libxml2's HTML parser:
 /// what the pre-send check looks at (alt text, dimensions, `http:` links, the unsubscribe link).

@@ -1,5 +1,6 @@
 internal import CLibXML2
 import Foundation
+import XMLSupport
 
 /// Keeps only the HTML a newsletter needs, with libxml2 doing the parsing: an allowlist of
 /// elements and attributes, all valid in XHTML 1.0 Transitional; no scripts, styles, event

@@ -1,6 +1,7 @@
 internal import CCmarkGFM
 import Foundation
 public import NewsletterCore
+import XMLSupport
 
 /// How deep an issue's Markdown nests (quotes in lists in quotes…). cmark-gfm parses any depth,
 /// but what comes after it does not: the plain-text renderer recurses once per level, and

@@ -1,4 +1,5 @@
 import NewsletterCore
+import XMLSupport
 
 /// One piece of Markdown (an item's body, the intro, the About paragraph) rendered the three
 /// ways an issue needs it: HTML for the web page, inline-styled XHTML for the email, and plain

@@ -1,6 +1,7 @@
 internal import CCmarkGFM
 import Foundation
 import NewsletterCore
+import XMLSupport
 
 /// Renders a Markdown tree as plain text for the `text/plain` part: paragraphs as single long
 /// lines (`TextWrapper` wraps them), lists with `- ` or `1. `, quotes with `> `, links as

@@ -1,6 +1,7 @@
 internal import CLibXML2
 import Foundation
 import NewsletterCore
+import XMLSupport
 
 /// Checks the web page with libxml2's HTML parser. libxml2 knows HTML 4, so the HTML5 elements
 /// it does not recognise are accepted by name; every other parser error fails the check.

@@ -1,6 +1,7 @@
 internal import CLibXML2
 import Foundation
 import NewsletterCore
+import XMLSupport
 
 /// Validates the email against the XHTML 1.0 Transitional DTD with libxml2, offline: the DTD
 /// comes from the system's XML catalog (Debian's w3c-sgml-lib), never from the network.

@@ -1,4 +1,5 @@
 internal import CCurl
+internal import CurlSupport
 import Foundation
 
 /// Fetches links in parallel through libcurl's multi interface: HEAD first (nothing but the
@@ -22,23 +23,23 @@ public enum LinkChecker {
 
     /// `parallel`: transfers at once; `timeout`: seconds for each.
     public static func check(_ urls: [String], parallel: Int = 8, timeout: Int = 10) -> [Result] {
-        _ = initialized
+        CurlEasy.initializeLibrary()
         guard let multi = curl_multi_init() else {
             return urls.map { Result(url: $0, failure: "libcurl could not start") }
         }
         defer { curl_multi_cleanup(multi) }
         var results = [Result?](repeating: nil, count: urls.count)
         var waiting = Array(urls.indices.reversed().map { ($0, true) })
-        var running: [UnsafeMutableRawPointer: (index: Int, head: Bool)] = [:]
+        var running: [UnsafeMutableRawPointer: (curl: CurlEasy, index: Int, head: Bool)] = [:]
 
         func start(_ index: Int, head: Bool) {
-            guard let handle = curl_easy_init() else {
+            guard let curl = CurlEasy() else {
                 results[index] = Result(url: urls[index], failure: "libcurl could not start")
                 return
             }
-            configure(handle, url: urls[index], head: head, timeout: timeout)
-            running[handle] = (index, head)
-            curl_multi_add_handle(multi, handle)
+            configure(curl, url: urls[index], head: head, timeout: timeout)
+            running[curl.handle] = (curl, index, head)
+            curl_multi_add_handle(multi, curl.handle)
         }
 
         while !waiting.isEmpty || !running.isEmpty {
@@ -48,16 +49,13 @@ public enum LinkChecker {
             var left: Int32 = 0
             while let message = curl_multi_info_read(multi, &left) {
                 guard message.pointee.msg == CURLMSG_DONE, let handle = message.pointee.easy_handle,
-                    let (index, head) = running.removeValue(forKey: handle)
+                    let (curl, index, head) = running.removeValue(forKey: handle)
                 else { continue }
                 let status = message.pointee.data.result
-                var code = 0
-                cnl_curl_get_long(handle, CURLINFO_RESPONSE_CODE, &code)
-                var final: UnsafeMutablePointer<CChar>?
-                cnl_curl_get_string(handle, CURLINFO_EFFECTIVE_URL, &final)
-                let finalURL = final.map { String(cString: $0) }
-                curl_multi_remove_handle(multi, handle)
-                curl_easy_cleanup(handle)
+                let code = curl.responseCode
+                let finalURL = curl.effectiveURL
+                // Removed while `curl`, the handle's only owner now, is alive: it frees the handle.
+                withExtendedLifetime(curl) { _ = curl_multi_remove_handle(multi, handle) }
                 // The body's first byte stops a GET on purpose (CURLE_WRITE_ERROR): the status came.
                 let answered = code > 0 && (status == CURLE_OK || status == CURLE_WRITE_ERROR)
                 if head, !answered || headRefused.contains(code) {
@@ -74,21 +72,18 @@ public enum LinkChecker {
         return results.enumerated().map { $1 ?? Result(url: urls[$0], failure: "not checked") }
     }
 
-    private static let initialized: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
-
-    private static func configure(_ handle: UnsafeMutableRawPointer, url: String, head: Bool, timeout: Int) {
-        cnl_curl_set_string(handle, CURLOPT_URL, url)
-        cnl_curl_set_long(handle, CURLOPT_NOSIGNAL, 1)
-        cnl_curl_set_long(handle, CURLOPT_NOBODY, head ? 1 : 0)
-        cnl_curl_set_long(handle, CURLOPT_FOLLOWLOCATION, 1)
-        cnl_curl_set_long(handle, CURLOPT_MAXREDIRS, 10)
-        cnl_curl_set_string(handle, CURLOPT_PROTOCOLS_STR, "http,https")
-        cnl_curl_set_string(handle, CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
-        cnl_curl_set_long(handle, CURLOPT_CONNECTTIMEOUT, min(timeout, 10))
-        cnl_curl_set_long(handle, CURLOPT_TIMEOUT, timeout)
-        cnl_curl_set_string(handle, CURLOPT_USERAGENT, "newsletter (link check)")
+    private static func configure(_ curl: CurlEasy, url: String, head: Bool, timeout: Int) {
+        curl.set(CURLOPT_URL, url)
+        curl.set(CURLOPT_NOBODY, head ? 1 : 0)
+        curl.set(CURLOPT_FOLLOWLOCATION, 1)
+        curl.set(CURLOPT_MAXREDIRS, 10)
+        curl.set(CURLOPT_PROTOCOLS_STR, "http,https")
+        curl.set(CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
+        curl.set(CURLOPT_CONNECTTIMEOUT, min(timeout, 10))
+        curl.set(CURLOPT_TIMEOUT, timeout)
+        curl.set(CURLOPT_USERAGENT, "newsletter (link check)")
         // Nothing of a body is kept: returning 0 stops the transfer at its first byte.
-        cnl_curl_set_io_callback(handle, CURLOPT_WRITEFUNCTION) { _, _, _, _ in 0 }
+        cnl_curl_set_io_callback(curl.handle, CURLOPT_WRITEFUNCTION) { _, _, _, _ in 0 }
     }
 
     private static func describe(_ status: CURLcode) -> String {
@@ -98,7 +93,7 @@ public enum LinkChecker {
         case CURLE_COULDNT_CONNECT: "the connection was refused"
         case CURLE_TOO_MANY_REDIRECTS: "too many redirects"
         case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CONNECT_ERROR: "its TLS certificate is not valid"
-        default: String(cString: curl_easy_strerror(status))
+        default: CurlEasy.describe(status)
         }
     }
 }

@@ -1,4 +1,5 @@
 internal import CCurl
+internal import CurlSupport
 public import Foundation
 
 /// How to reach the relay, resolved from `[smtp]`, the command line and the environment.
@@ -59,9 +60,9 @@ enum SMTPOutcome: Equatable {
 /// transfer, so each subscriber gets the relay's own reply. Not `Sendable`: each sending thread
 /// owns one; `curl_easy_perform` blocks, so it never runs on Swift's cooperative pool.
 final class SMTPConnection {
-    private let handle: UnsafeMutableRawPointer
+    private let curl: CurlEasy
+    private var handle: UnsafeMutableRawPointer { curl.handle }
     private let endpoint: SMTPEndpoint
-    private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
     private let transcript = ReplyTranscript()
     /// Its sockets, which another thread may cut (`OpenSockets.cutAll`).
     let sockets = OpenSockets()
@@ -69,44 +70,34 @@ final class SMTPConnection {
     private var mailFrom: String?
 
     /// Sets libcurl up once per process, before any thread uses it.
-    static func initializeLibrary() { _ = initialized }
-    private static let initialized: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
+    static func initializeLibrary() { CurlEasy.initializeLibrary() }
 
     init(endpoint: SMTPEndpoint) {
-        Self.initializeLibrary()
-        // curl_easy_init fails only when memory runs out.
-        guard let handle = curl_easy_init() else { preconditionFailure("libcurl could not allocate a handle") }
-        self.handle = handle
+        // CurlEasy fails only when memory runs out.
+        guard let curl = CurlEasy() else { preconditionFailure("libcurl could not allocate a handle") }
+        self.curl = curl
         self.endpoint = endpoint
-        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         configure()
     }
 
-    deinit {
-        curl_easy_cleanup(handle)
-        errorBuffer.deallocate()
-    }
-
     private func configure() {
-        cnl_curl_set_string(handle, CURLOPT_URL, endpoint.curlURL)
-        cnl_curl_set_long(handle, CURLOPT_NOSIGNAL, 1)
-        cnl_curl_set_long(handle, CURLOPT_UPLOAD, 1)
-        cnl_curl_set_long(handle, CURLOPT_CONNECTTIMEOUT, endpoint.connectTimeout)
-        cnl_curl_set_long(handle, CURLOPT_TIMEOUT, endpoint.timeout)
-        cnl_curl_set_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer)
+        curl.set(CURLOPT_URL, endpoint.curlURL)
+        curl.set(CURLOPT_UPLOAD, 1)
+        curl.set(CURLOPT_CONNECTTIMEOUT, endpoint.connectTimeout)
+        curl.set(CURLOPT_TIMEOUT, endpoint.timeout)
         let tls: curl_usessl =
             switch endpoint.startTLS {
             case .required: CURLUSESSL_ALL
             case .optional: CURLUSESSL_TRY
             case .off: CURLUSESSL_NONE
             }
-        cnl_curl_set_long(handle, CURLOPT_USE_SSL, Int(tls.rawValue))
-        if let caFile = endpoint.caFile { cnl_curl_set_string(handle, CURLOPT_CAINFO, caFile) }
-        if let username = endpoint.username { cnl_curl_set_string(handle, CURLOPT_USERNAME, username) }
-        if let password = endpoint.password { cnl_curl_set_string(handle, CURLOPT_PASSWORD, password) }
+        curl.set(CURLOPT_USE_SSL, Int(tls.rawValue))
+        if let caFile = endpoint.caFile { curl.set(CURLOPT_CAINFO, caFile) }
+        if let username = endpoint.username { curl.set(CURLOPT_USERNAME, username) }
+        if let password = endpoint.password { curl.set(CURLOPT_PASSWORD, password) }
         // The relay's reply lines, for the ledger: curl hands SMTP responses to the header
         // callback, as it does FTP ones (cheaper than its verbose mode, which formats every step).
-        cnl_curl_set_pointer(handle, CURLOPT_HEADERDATA, Unmanaged.passUnretained(transcript).toOpaque())
+        curl.set(CURLOPT_HEADERDATA, pointer: Unmanaged.passUnretained(transcript).toOpaque())
         cnl_curl_set_io_callback(handle, CURLOPT_HEADERFUNCTION) { data, size, count, context in
             guard let data, let context else { return size * count }
             let transcript = Unmanaged<ReplyTranscript>.fromOpaque(context).takeUnretainedValue()
@@ -114,13 +105,13 @@ final class SMTPConnection {
             return size * count
         }
         let sockets = Unmanaged.passUnretained(sockets).toOpaque()
-        cnl_curl_set_pointer(handle, CURLOPT_SOCKOPTDATA, sockets)
+        curl.set(CURLOPT_SOCKOPTDATA, pointer: sockets)
         cnl_curl_set_sockopt_callback(handle) { context, socket, _ in
             guard let context else { return CURL_SOCKOPT_OK }
             let sockets = Unmanaged<OpenSockets>.fromOpaque(context).takeUnretainedValue()
             return sockets.opened(socket) ? CURL_SOCKOPT_OK : CURL_SOCKOPT_ERROR
         }
-        cnl_curl_set_pointer(handle, CURLOPT_CLOSESOCKETDATA, sockets)
+        curl.set(CURLOPT_CLOSESOCKETDATA, pointer: sockets)
         cnl_curl_set_closesocket_callback(handle) { context, socket in
             guard let context else { return close(socket) }
             return Unmanaged<OpenSockets>.fromOpaque(context).takeUnretainedValue().close(socket)
@@ -137,19 +128,17 @@ final class SMTPConnection {
     /// in flight, and the first messages do not pay for the handshake (which would bunch them).
     /// The connection stays open for the messages that follow.
     func open() -> SMTPOutcome {
-        cnl_curl_set_string(handle, CURLOPT_CUSTOMREQUEST, "NOOP")
-        cnl_curl_set_long(handle, CURLOPT_NOBODY, 1)
-        cnl_curl_set_long(handle, CURLOPT_UPLOAD, 0)
+        curl.set(CURLOPT_CUSTOMREQUEST, "NOOP")
+        curl.set(CURLOPT_NOBODY, 1)
+        curl.set(CURLOPT_UPLOAD, 0)
         defer {
-            cnl_curl_set_string(handle, CURLOPT_CUSTOMREQUEST, nil)
-            cnl_curl_set_long(handle, CURLOPT_NOBODY, 0)
-            cnl_curl_set_long(handle, CURLOPT_UPLOAD, 1)
+            curl.set(CURLOPT_CUSTOMREQUEST, nil)
+            curl.set(CURLOPT_NOBODY, 0)
+            curl.set(CURLOPT_UPLOAD, 1)
         }
         transcript.reset()
-        errorBuffer[0] = 0
-        let status = curl_easy_perform(handle)
-        var code = 0
-        cnl_curl_get_long(handle, CURLINFO_RESPONSE_CODE, &code)
+        let status = curl.perform()
+        let code = curl.responseCode
         // Before anything is sent, a relay that cannot be reached is a setting to fix, not a
         // deferral: say which URL, and what is likely wrong with it.
         if code == 0, let trouble = RelayTrouble.explain(status, detail: detail(status), url: endpoint.url) {
@@ -164,24 +153,21 @@ final class SMTPConnection {
         guard let recipients = curl_slist_append(nil, "<\(recipient)>") else { return .fatal("out of memory") }
         defer { curl_slist_free_all(recipients) }
         if sender != mailFrom {
-            cnl_curl_set_string(handle, CURLOPT_MAIL_FROM, "<\(sender)>")
+            curl.set(CURLOPT_MAIL_FROM, "<\(sender)>")
             mailFrom = sender
         }
-        cnl_curl_set_slist(handle, CURLOPT_MAIL_RCPT, recipients)
-        cnl_curl_set_pointer(handle, CURLOPT_READDATA, Unmanaged.passUnretained(upload).toOpaque())
-        cnl_curl_set_offset(handle, CURLOPT_INFILESIZE_LARGE, curl_off_t(message.count))
+        curl.set(CURLOPT_MAIL_RCPT, list: recipients)
+        curl.set(CURLOPT_READDATA, pointer: Unmanaged.passUnretained(upload).toOpaque())
+        curl.set(CURLOPT_INFILESIZE_LARGE, size: Int64(message.count))
         transcript.reset()
-        errorBuffer[0] = 0
-        let status = withExtendedLifetime(upload) { curl_easy_perform(handle) }
-        var code = 0
-        cnl_curl_get_long(handle, CURLINFO_RESPONSE_CODE, &code)
-        var uploaded: curl_off_t = 0
-        cnl_curl_get_offset(handle, CURLINFO_SIZE_UPLOAD_T, &uploaded)
+        let status = withExtendedLifetime(upload) { curl.perform() }
+        let code = curl.responseCode
+        let uploaded = curl.uploadedBytes
         let outcome = classify(status, code: code)
         // The whole message went out and then the connection failed without a reply: the relay
         // may have accepted it. (curl does not keep the 354 as the response code, so the bytes
         // sent tell; a message cut in the middle of DATA is not counted in full.)
-        if case .deferred(0, let reply) = outcome, uploaded >= curl_off_t(message.count),
+        if case .deferred(0, let reply) = outcome, uploaded >= Int64(message.count),
             [CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_OPERATION_TIMEDOUT, CURLE_WEIRD_SERVER_REPLY].contains(status)
         {
             return .unconfirmed(reply: reply)
@@ -225,9 +211,7 @@ final class SMTPConnection {
 
 extension SMTPConnection {
     /// libcurl's words for the last failure.
-    fileprivate func detail(_ status: CURLcode) -> String {
-        errorBuffer[0] != 0 ? String(cString: errorBuffer) : String(cString: curl_easy_strerror(status))
-    }
+    fileprivate func detail(_ status: CURLcode) -> String { curl.detail(status) }
 }
 
 /// The message bytes curl reads while uploading.
