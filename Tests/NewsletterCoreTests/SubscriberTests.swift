@@ -166,6 +166,15 @@ import Testing
     }
 }
 
+@Suite struct TypedSubscriberNameTests {
+    @Test func aNameWithALineBreakIsRefusedAndAPlainOneKept() throws {
+        #expect(try Subscriber.checkedName("Ágnes Bánfi") == "Ágnes Bánfi")
+        #expect(try Subscriber.checkedName(nil) == nil)
+        let error = #expect(throws: NewsletterError.self) { try Subscriber.checkedName("Ana\r\nBcc: x@example.org") }
+        #expect(error?.description.contains("--name may not contain control characters") == true)
+    }
+}
+
 @Suite struct SuppressionListTests {
     @Test func readsTheOldFileForTheMigration() throws {
         let temp = try TemporaryWorkspace()

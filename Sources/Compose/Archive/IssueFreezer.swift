@@ -29,4 +29,20 @@ public enum IssueFreezer {
         }
         try IssueEditor(workspace: workspace).recordSend(issue.number, at: sentAt, audience: audience)
     }
+
+    /// `issue freeze`: marks an issue sent by other means (before the workspace existed) and
+    /// freezes it; sent at `sentAt`, by default at noon UTC of the issue's date. An issue frozen
+    /// already is refused: its copy is the record of what went out.
+    public static func freezeByHand(
+        _ issue: Issue, composer: IssueComposer, workspace: Workspace, sentAt: Date?, audience: Int
+    ) throws {
+        guard frozenWebPage(of: issue) == nil else {
+            throw NewsletterError(
+                "Issue \(issue.number) is frozen already.",
+                hint: "Its copy in issues/\(IssueNumber.folderName(issue.number))/\(folderName)/ is what was sent.")
+        }
+        try freeze(
+            issue, composer: composer, workspace: workspace, sentAt: sentAt ?? issue.header.date.noonUTC,
+            audience: audience)
+    }
 }

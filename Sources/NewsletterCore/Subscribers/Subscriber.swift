@@ -13,6 +13,17 @@ public struct Subscriber: Sendable, Equatable {
         self.attributes = attributes
         self.line = line
     }
+
+    /// A name typed for one subscriber (`subscribers add --name`): no control characters, which
+    /// could end up in a header.
+    public static func checkedName(_ name: String?, option: String = "--name") throws -> String? {
+        if let bad = name?.first(where: \.isControlCharacter) {
+            throw NewsletterError(
+                "\(option) may not contain control characters (found \(bad.unicodeDescription)).",
+                hint: "Give the name on one line.")
+        }
+        return name
+    }
 }
 
 /// The columns of a list file: `email` (required), `name`, and attributes.

@@ -153,35 +153,17 @@ struct StatusCommand: ParsableCommand {
 
     func run() throws {
         let workspace = try workspaceOptions.workspace()
-        let ledger = try DeliveryLedger(workspace: workspace)
-        guard let number = try number ?? ledger.latestSend(list: list)?.issue else {
-            Terminal.print("Nothing has been sent from this workspace yet\(list.map { " to the list `\($0)`" } ?? "").")
-            return
-        }
-        let everySend = try ledger.sends(issue: number)
-        let sends = everySend.filter { list == nil || $0.list == list }
-        guard !sends.isEmpty else {
-            // A number with no issue is a typing mistake, not an issue waiting to be sent.
-            try workspace.requireIssue(number)
-            if everySend.isEmpty, let issue = try? workspace.loadIssue(number), issue.isSent {
-                // Marked with `issue freeze`: mailed before this workspace kept a ledger.
-                Terminal.print(
-                    "Issue \(number) is \(issue.header.markedSent), but this workspace's ledger has no send of it\(list.map { " to the list `\($0)`" } ?? "")."
-                )
-            } else {
-                Terminal.print("Issue \(number) has not been sent\(list.map { " to the list `\($0)`" } ?? "").")
-            }
-            return
-        }
-        if let note = DeadRunRecovery.recoverIfIdle(sends, ledger: ledger, workspace: workspace) {
-            Terminal.error(note)
-        }
-        let running = DeadRunRecovery.sendIsRunning(in: workspace)
-        for send in sends {
-            let status =
-                running && send.completedAt == nil
-                ? try ledger.statusWhileSending(of: send) : try ledger.status(of: send)
-            Terminal.print(SendSummary.status(status))
+        let toList = list.map { " to the list `\($0)`" } ?? ""
+        switch try SendStatusReport.make(issue: number, list: list, workspace: workspace) {
+        case .nothingSent:
+            Terminal.print("Nothing has been sent from this workspace yet\(toList).")
+        case .notSent(let issue):
+            Terminal.print("Issue \(issue) has not been sent\(toList).")
+        case .markedSentWithoutLedger(let issue, let markedSent):
+            Terminal.print("Issue \(issue) is \(markedSent), but this workspace's ledger has no send of it\(toList).")
+        case .sends(let statuses, let note):
+            if let note { Terminal.error(note) }
+            for status in statuses { Terminal.print(SendSummary.status(status)) }
         }
     }
 }

@@ -133,22 +133,14 @@ struct FreezeCommand: ParsableCommand {
     func run() throws {
         let workspace = try workspaceOptions.workspace()
         let issue = try workspace.loadIssue(number)
-        guard IssueFreezer.frozenWebPage(of: issue) == nil else {
-            throw NewsletterError(
-                "Issue \(number) is frozen already.",
-                hint: "Its copy in issues/\(IssueNumber.folderName(number))/sent/ is what was sent.")
-        }
-        let time: Date
-        if let sent {
-            guard let parsed = try? Date.ISO8601FormatStyle().parse(sent) else {
+        let time = try sent.map { text in
+            guard let parsed = try? Date.ISO8601FormatStyle().parse(text) else {
                 throw ValidationError("--sent must be a time such as 2026-08-03T08:00:00Z.")
             }
-            time = parsed
-        } else {
-            time = issue.header.date.noonUTC
+            return parsed
         }
         let composer = try IssueComposer(workspace: workspace)
-        try IssueFreezer.freeze(issue, composer: composer, workspace: workspace, sentAt: time, audience: audience)
+        try IssueFreezer.freezeByHand(issue, composer: composer, workspace: workspace, sentAt: time, audience: audience)
         Terminal.print(
             "Froze issue \(number) in \(workspace.displayPath(issue.folder))/\(IssueFreezer.folderName)/ and marked it sent."
         )

@@ -74,11 +74,9 @@ struct SubscribersCommand: ParsableCommand {
             let (_, config, people) = try PeopleCommand.open(workspaceOptions)
             let list = try listOption.list(in: config)
             let parsed = try EmailAddress.parsed(address)
-            if let bad = name?.first(where: \.isControlCharacter) {
-                throw ValidationError("--name may not contain control characters (found \(bad.unicodeDescription)).")
-            }
             let subscriber = Subscriber(
-                address: parsed, name: name, attributes: try AttributeAssignments.parse(attributes))
+                address: parsed, name: try Subscriber.checkedName(name),
+                attributes: try AttributeAssignments.parse(attributes))
             let source = ConsentSource("newsletter subscribers add")
             switch try people.add(subscriber, to: list.name, source: source, now: Date()) {
             case .added:
