@@ -293,6 +293,20 @@ import Testing
         #expect(status.contains("sent \(listSize)"))
     }
 
+    @Test func twoHundredFiftySixConnectionsMailEveryoneOnce() throws {
+        // The most `--connections` allows: more connections than a batch has recipients.
+        let listSize = 600
+        let (sample, server) = try sampleSendingToAServer(listSize: listSize, connections: 1)
+        let result = try sample.run(["send", "3", "--connections", "256", "--rate", "100000/s"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let delivered = try server.messages().compactMap(\.to)
+        #expect(delivered.count == listSize, "nobody twice")
+        #expect(Set(delivered) == Set((0..<listSize).map { "reader\($0)@example.org" }), "nobody skipped")
+        #expect(Set(try server.arrivals().map(\.peer)).count > 64, "the connections were used, not only a few")
+        let refused = try sample.run(["send", "3", "--connections", "257", "--dry-run"])
+        #expect(refused.status != 0 && refused.stderr.contains("--connections must be between 1 and 256"))
+    }
+
     @Test func aListLongerThanTheFirstFrozenRowsIsMailedWholeOnceEach() throws {
         // The first 2,048 are frozen before the first message, the rest while they are mailed.
         let listSize = BatchSender.firstFrozen + 100

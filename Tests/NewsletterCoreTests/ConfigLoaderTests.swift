@@ -152,7 +152,7 @@ import Testing
     @Test func numbersOutsideWhatASendCanUseAreRefused() {
         // A thread, a curl handle and a journal each: a billion used to trap on the way.
         expectOneProblem(
-            at: "newsletter.toml", line: 13, containing: "`smtp.connections` must be a whole number from 1 to 64"
+            at: "newsletter.toml", line: 13, containing: "`smtp.connections` must be a whole number from 1 to 256"
         ) {
             _ = try ConfigLoader.parse(TemporaryWorkspace.config + "[smtp]\nconnections = 1000000000\n")
         }

@@ -1,51 +1,6 @@
-public import Foundation
+import Foundation
 internal import GRDB
-public import Store
-
-/// A recipient handed to a connection, marked "sending" in the ledger.
-public struct ClaimedRecipient: Sendable, Equatable {
-    public var id: Int64
-    public var address: String
-    public var name: String?
-    /// The subscriber's other columns as the ledger keeps them (`AttributesText`): decoded by
-    /// `attributes` on the thread that makes the message, not on the connection's.
-    var attributesText: String
-    public var attempts: Int
-    public var firstAttemptAt: Double
-
-    init(id: Int64, address: String, name: String?, attributesText: String, attempts: Int, firstAttemptAt: Double) {
-        self.id = id
-        self.address = address
-        self.name = name
-        self.attributesText = attributesText
-        self.attempts = attempts
-        self.firstAttemptAt = firstAttemptAt
-    }
-
-    init(id: Int64, address: String, name: String?, attributes: [String: String], attempts: Int, firstAttemptAt: Double)
-    {
-        self.init(
-            id: id, address: address, name: name, attributesText: AttributesText.encode(attributes), attempts: attempts,
-            firstAttemptAt: firstAttemptAt)
-    }
-
-    public var attributes: [String: String] { AttributesText.decode(attributesText) }
-}
-
-/// How a message ended, as the ledger records it.
-public enum DeliveryResult: Sendable, Equatable {
-    case sent(reply: String, messageID: String)
-    /// Try again later, unless the attempts or the age are used up.
-    case deferred(code: Int, reply: String)
-    /// Sent in full, but the connection broke before the relay answered: deferred like the
-    /// above, and marked uncertain, since it may have arrived.
-    case unconfirmed(reply: String)
-    case failed(code: Int, reply: String)
-    /// Suppressed after the send started: not sent.
-    case suppressed
-    /// Claimed but never handed to the relay (the send stopped first): back in the queue.
-    case notAttempted
-}
+import Store
 
 /// What a connection should do next.
 public enum NextStep: Sendable, Equatable {
@@ -71,20 +26,6 @@ extension DeliveryLedger {
             [.step(previous, at: now, claimNext: claimNext)], sendID: sendID, policy: policy, now: now,
             cursor: &cursor)[0]
     }
-}
-
-/// What `newsletter status` shows of one send.
-public struct SendStatus: Sendable {
-    public var send: SendRecord
-    public var counts: [RecipientState: Int]
-    /// Recipients that were in flight when a run died: they may have received the issue twice.
-    /// The lists hold the first hundred; `counts` has them all.
-    public var uncertain: [String]
-    public var uncertainCount: Int
-    public var failures: [(address: String, reply: String)]
-    public var deferred: [(address: String, reply: String, nextAttempt: Date)]
-
-    public var remaining: Int { (counts[.pending] ?? 0) + (counts[.deferred] ?? 0) + (counts[.sending] ?? 0) }
 }
 
 extension DeliveryLedger {

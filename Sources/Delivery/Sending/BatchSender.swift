@@ -1,59 +1,8 @@
 import Compose
 public import Foundation
-public import NewsletterCore
-public import Store
-
-/// What the editor asked `newsletter send` for.
-public struct SendRequest: Sendable {
-    public var list: String
-    /// `--smtp URL`: another relay for this run.
-    public var smtpURL: URL?
-    public var connections: Int?
-    public var rate: SendingSettings.Rate?
-    /// Send again to a list that already got the issue.
-    public var force: Bool
-    /// `--where`: only the members whose attributes meet every one.
-    public var filters: [AttributeFilter]
-    /// `--only-new`: the members who have not received the issue (late sign-ups, a row mended).
-    public var onlyNew: Bool
-
-    public init(
-        list: String, smtpURL: URL? = nil, connections: Int? = nil, rate: SendingSettings.Rate? = nil,
-        force: Bool = false, filters: [AttributeFilter] = [], onlyNew: Bool = false
-    ) {
-        self.list = list
-        self.smtpURL = smtpURL
-        self.connections = connections
-        self.rate = rate
-        self.force = force
-        self.filters = filters
-        self.onlyNew = onlyNew
-    }
-
-    /// The filters as the ledger records them: "city=Riga, lang!=de".
-    public var filterText: String { filters.map(\.description).joined(separator: ", ") }
-}
-
-/// Hears how a send goes; the command line draws a progress bar with it.
-public protocol SendReporter: Sendable {
-    /// A new send's audience (such as "the list `main`") is being read into the ledger
-    /// (seconds for a large list), before `started`.
-    func freezing(audience: String)
-    func started(_ send: SendRecord, resumed: Bool, recoveredInFlight: Int, remaining: Int)
-    func progress(_ counts: SendControl.RunCounts, remaining: Int, elapsed: Double)
-    func note(_ text: String)
-}
-
-/// How a run of `newsletter send` ended.
-public struct SendRunResult: Sendable {
-    public var status: SendStatus
-    public var counts: SendControl.RunCounts
-    public var stopReason: SendControl.StopReason?
-    public var elapsed: Double
-    public var finished: Bool { status.remaining == 0 && status.send.frozen }
-    /// Finished without a single message accepted: the issue was not frozen as sent.
-    public var nobodyReceived: Bool { finished && (status.counts[.sent] ?? 0) == 0 }
-}
+import NewsletterCore
+import Store
+import Synchronization
 
 /// Mails one issue to one list: starts N connections, each on its own thread, which connect
 /// while the audience is frozen (or the send that was interrupted is resumed), then mail,
@@ -319,11 +268,9 @@ public final class BatchSender: Sendable {
 }
 
 /// The first error a worker thread hit, for the main thread to report.
-private final class FailureBox: @unchecked Sendable {
-    // `@unchecked`: `error` is read and written only while `lock` is held.
-    private let lock = NSLock()
-    private var error: (any Error)?
+private final class FailureBox: Sendable {
+    private let error = Mutex<(any Error)?>(nil)
 
-    func record(_ error: any Error) { lock.withLock { if self.error == nil { self.error = error } } }
-    var first: (any Error)? { lock.withLock { error } }
+    func record(_ error: any Error) { self.error.withLock { if $0 == nil { $0 = error } } }
+    var first: (any Error)? { error.withLock { $0 } }
 }

@@ -1,59 +1,6 @@
 internal import CCurl
 internal import CurlSupport
-public import Foundation
-
-/// How to reach the relay, resolved from `[smtp]`, the command line and the environment.
-public struct SMTPEndpoint: Sendable {
-    public var url: URL
-    public var heloName: String
-    public var username: String?
-    /// Never logged, never printed.
-    public var password: String?
-    public var startTLS: SMTPStartTLS
-    public var caFile: String?
-    public var connectTimeout: Int
-    public var timeout: Int
-
-    public init(
-        url: URL, heloName: String, username: String?, password: String?, startTLS: SMTPStartTLS, caFile: String?,
-        connectTimeout: Int, timeout: Int
-    ) {
-        self.url = url
-        self.heloName = heloName
-        self.username = username
-        self.password = password
-        self.startTLS = startTLS
-        self.caFile = caFile
-        self.connectTimeout = connectTimeout
-        self.timeout = timeout
-    }
-
-    /// `smtp://host:port/EHLO-NAME`: curl takes the EHLO name from the URL's path.
-    var curlURL: String {
-        var text = url.absoluteString
-        while text.hasSuffix("/") { text.removeLast() }
-        return text + "/" + heloName
-    }
-}
-
-public enum SMTPStartTLS: String, Sendable {
-    case required, optional, off
-}
-
-/// What the relay said to one message.
-enum SMTPOutcome: Equatable {
-    /// Accepted (2xx after the data).
-    case accepted(reply: String)
-    /// Refused for now (4xx) or the connection failed: try again later.
-    case deferred(code: Int, reply: String)
-    /// The whole message went out but the connection broke before the relay answered: it may
-    /// have been delivered. Tried again, and reported as uncertain.
-    case unconfirmed(reply: String)
-    /// Refused for good (5xx).
-    case rejected(code: Int, reply: String)
-    /// A problem no retry will fix (the password, TLS, the certificate): stop the send.
-    case fatal(String)
-}
+import Foundation
 
 /// One SMTP connection through libcurl, kept open across messages: curl reuses the connection
 /// of an easy handle, and reconnects by itself after the relay closes it. One recipient per

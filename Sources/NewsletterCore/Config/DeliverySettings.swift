@@ -4,7 +4,7 @@ public import Foundation
 /// `NEWSLETTER_SMTP_PASSWORD` or from the file `password_file` names.
 public struct SMTPSettings: Sendable, Equatable {
     /// How many connections a send may open: each is a thread, a curl handle and a journal file.
-    public static let connectionRange = 1...64
+    public static let connectionRange = 1...256
     /// `smtp://host:port` (STARTTLS) or `smtps://host:port` (TLS from the start); `nil` until
     /// the editor sets one (`newsletter init` leaves it commented out), so that the first send
     /// says no relay is set instead of failing to reach a guessed one.
