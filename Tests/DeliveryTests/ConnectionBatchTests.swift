@@ -152,12 +152,12 @@ import Testing
         #expect(status.counts[.sent] == 6 && status.remaining == 0)
 
         // What the run's own counts prove is what the ledger says; anything else asks the ledger.
-        let counted = BatchSender.statusFromThisRun(record, resumed: false, counts: .init(sent: 6))
+        let counted = SendRun.statusFromThisRun(record, resumed: false, counts: .init(sent: 6))
         #expect(counted?.counts == status.counts && counted?.remaining == 0)
-        #expect(BatchSender.statusFromThisRun(record, resumed: true, counts: .init(sent: 6)) == nil)
-        #expect(BatchSender.statusFromThisRun(record, resumed: false, counts: .init(sent: 5)) == nil)
-        #expect(BatchSender.statusFromThisRun(record, resumed: false, counts: .init(sent: 6, deferred: 1)) == nil)
-        #expect(BatchSender.statusFromThisRun(record, resumed: false, counts: .init(sent: 5, failed: 1)) == nil)
+        #expect(SendRun.statusFromThisRun(record, resumed: true, counts: .init(sent: 6)) == nil)
+        #expect(SendRun.statusFromThisRun(record, resumed: false, counts: .init(sent: 5)) == nil)
+        #expect(SendRun.statusFromThisRun(record, resumed: false, counts: .init(sent: 6, deferred: 1)) == nil)
+        #expect(SendRun.statusFromThisRun(record, resumed: false, counts: .init(sent: 5, failed: 1)) == nil)
     }
 
     @Test func aLongListIsMailedFromItsFirstRowsWhileTheRestIsFrozen() throws {
@@ -209,5 +209,16 @@ import Testing
         let sent = try #require(try ledger.latestSend(issue: 1, list: "main"))
         #expect(sent.frozen && sent.audience == 10)
         #expect(try ledger.status(of: sent).counts[.sent] == 10)
+    }
+}
+
+@Suite struct BatchSizeTests {
+    @Test func batchesAreAnEighthOfAConnectionsShareAndAtMost64() {
+        #expect(SendRun.batchSize(remaining: 20_000, connections: 4) == 64)
+        #expect(SendRun.batchSize(remaining: 100, connections: 4) == 3)
+        #expect(SendRun.batchSize(remaining: 10, connections: 256) == 1, "never none")
+        // A new long list counts as its first frozen rows: many connections get small batches,
+        // so that none is left idle at the end while another mails a long one.
+        #expect(SendRun.batchSize(remaining: min(Int.max, SendRun.firstFrozen), connections: 64) == 4)
     }
 }

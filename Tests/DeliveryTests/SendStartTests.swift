@@ -9,10 +9,10 @@ import Testing
 @Suite struct SendStartTests {
     @Test func connectionsAreBatchThreadsOnlyToARelayOnThisHost() throws {
         for relay in ["smtp://127.0.0.1:2525", "smtp://localhost", "smtp://[::1]:25"] {
-            #expect(BatchSender.connectionScheduling(relay: try #require(URL(string: relay))) == .batch)
+            #expect(SendRun.connectionScheduling(relay: try #require(URL(string: relay))) == .batch)
         }
         for relay in ["smtps://smtp.example.org:465", "smtp://10.0.0.2:25"] {
-            #expect(BatchSender.connectionScheduling(relay: try #require(URL(string: relay))) == .inherited)
+            #expect(SendRun.connectionScheduling(relay: try #require(URL(string: relay))) == .inherited)
         }
     }
 
@@ -24,7 +24,7 @@ import Testing
             TemporaryWorkspace.config
                 + "[smtp]\nurl = \"smtp://127.0.0.1:\(relay.port)\"\nconnections = 3\nconnect_timeout = 30\n",
             to: "newsletter.toml")
-        let sender = try BatchSender(
+        let sender = try SendRun(
             prepared: PreparedIssue(workspace: temp.workspace, number: 1), request: SendRequest(list: "absent"),
             environment: ["NEWSLETTER_SECRET": "send-start-test-secret-0123456789"])
         // The list is read once the connections are waiting for the relay's greeting, which never comes.
@@ -42,7 +42,7 @@ import Testing
         }
         #expect(reporter.connected, "the three connections reached the relay before the list was read")
         #if os(Linux)
-            // SCHED_BATCH (3): the relay is on this host (`BatchSender.connectionScheduling`).
+            // SCHED_BATCH (3): the relay is on this host (`SendRun.connectionScheduling`).
             #expect(policies.withLock { $0 } == [3, 3, 3])
         #endif
         #expect(Date().timeIntervalSince(started) < 10, "the connect timeout (30 s) was not waited for")

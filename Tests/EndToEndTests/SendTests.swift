@@ -309,7 +309,7 @@ import Testing
 
     @Test func aListLongerThanTheFirstFrozenRowsIsMailedWholeOnceEach() throws {
         // The first 2,048 are frozen before the first message, the rest while they are mailed.
-        let listSize = BatchSender.firstFrozen + 100
+        let listSize = SendRun.firstFrozen + 100
         let (sample, server) = try sampleSendingToAServer(listSize: listSize, connections: 4)
         let result = try sample.run(["send", "3", "--rate", "100000/s"])
         #expect(result.status == 0, "\(result.stderr)")

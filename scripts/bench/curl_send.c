@@ -38,7 +38,7 @@ static size_t read_message(char *buffer, size_t size, size_t count, void *contex
 static void *connection(void *argument) {
     long first = (long)argument * per_connection;
     struct upload upload;
-    /* As the sender's connection threads are to a relay on this host (BatchSender.connectionScheduling). */
+    /* As the sender's connection threads are to a relay on this host (SendRun.connectionScheduling). */
     struct sched_param parameter = {0};
     pthread_setschedparam(pthread_self(), SCHED_BATCH, &parameter);
     CURL *handle = curl_easy_init();

@@ -53,7 +53,7 @@ final class MessageMaker: @unchecked Sendable {
     }
 
     func start(name: String) {
-        // Scheduled as its connection's thread, which starts it (`BatchSender.connectionScheduling`).
+        // Scheduled as its connection's thread, which starts it (`SendRun.connectionScheduling`).
         thread = JoinableThread(name: name) { [self] in run() }
     }
 

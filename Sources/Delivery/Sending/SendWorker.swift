@@ -10,13 +10,13 @@ import Store
 final class SendWorker: @unchecked Sendable {
     // `@unchecked`: a worker is created on the main thread and then used by its own thread only.
     private let index: Int
-    private let sender: BatchSender
+    private let sender: SendRun
     private let control: SendControl
     private let shapes: ShapeCache
     private let gate: StartGate
     private let policy: RetryPolicy
 
-    init(index: Int, sender: BatchSender, control: SendControl, shapes: ShapeCache, gate: StartGate) {
+    init(index: Int, sender: SendRun, control: SendControl, shapes: ShapeCache, gate: StartGate) {
         self.index = index
         self.sender = sender
         policy = sender.policy

@@ -19,7 +19,7 @@ struct SendSetup: Sendable {
 }
 
 /// Holds the connections back until the send is set up: meanwhile they connect and log in (and
-/// the templates are compiled for the list's first subscriber, see `BatchSender`), so that the
+/// the templates are compiled for the list's first subscriber, see `SendRun`), so that the
 /// audience's freeze is the only wait before the first message. Opened once, with the setup,
 /// or cancelled when the send cannot start: then the connections' sockets are cut, so that
 /// none is left waiting for a slow relay.

@@ -109,7 +109,7 @@ struct SendCommand: ParsableCommand {
         let request = SendRequest(
             list: listName, smtpURL: smtpURL, connections: connections, rate: rate.flatMap(SendingSettings.Rate.init),
             force: force, filters: filters, onlyNew: onlyNew)
-        let sender = try BatchSender(prepared: prepared, request: request)
+        let sender = try SendRun(prepared: prepared, request: request)
         let control = SendControl(maxErrors: prepared.config.sending.maxErrors)
         let interrupt = InterruptHandler { control.stop(.interrupted) }
         let result = try withExtendedLifetime(interrupt) {

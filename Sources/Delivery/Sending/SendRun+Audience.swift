@@ -5,7 +5,7 @@ import Store
 /// How a send gets its audience: a new send freezes the list into the ledger (a long one from
 /// its first rows, the rest while those are mailed), a resumed one finishes what a stopped run
 /// began.
-extension BatchSender {
+extension SendRun {
     /// How many of a new send's recipients go into the ledger before the first message: a list
     /// this long or shorter is frozen whole first; the rest of a longer one follows
     /// (`AudienceRest`) while they are mailed, so that a long list starts at once.
