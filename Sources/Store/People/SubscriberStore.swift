@@ -109,22 +109,6 @@ public protocol SubscriberStore: Sendable {
     func stops(after id: Int64, list: String) throws -> (keys: [String], lastID: Int64)
 }
 
-/// A list's members by whether a send mails them.
-public struct AudienceSummary: Sendable, Equatable {
-    /// Confirmed, not suppressed, meeting the filters: mailed.
-    public var active = 0
-    /// Confirmed but suppressed.
-    public var suppressed = 0
-    public var unconfirmed = 0
-    public var unsubscribed = 0
-    /// Confirmed and not suppressed, but not meeting the filters.
-    public var filteredOut = 0
-    /// Confirmed, not suppressed, meeting the filters, who received the issue already (`--only-new`).
-    public var receivedAlready = 0
-
-    public init() {}
-}
-
 extension SubscriberStore {
     @discardableResult
     public func eachActiveMember(
@@ -136,34 +120,4 @@ extension SubscriberStore {
     public func audienceSummary(of list: String, filters: [AttributeFilter]) throws -> AudienceSummary {
         try audienceSummary(of: list, filters: filters, notReceiving: nil)
     }
-}
-
-/// What a sign-up did.
-public struct SignUpOutcome: Sendable, Equatable {
-    /// How confirmation links name the person.
-    public var publicID: String
-    /// The double opt-in lists they now wait on: a confirmation mail is due.
-    public var toConfirm: [String]
-    /// The single opt-in lists they joined.
-    public var joined: [String]
-}
-
-/// What following a confirmation link did.
-public enum ConfirmOutcome: Sendable, Equatable {
-    /// These lists were confirmed (none when all were confirmed already).
-    case confirmed(address: EmailAddress, lists: [String])
-    /// The link was used before.
-    case used
-    /// The person is not in the store any more (erased since).
-    case unknown
-}
-
-/// What `add` did.
-public enum AddOutcome: Sendable, Equatable {
-    case added
-    /// On the list already; their attributes were updated.
-    case alreadyListed
-    /// They left the list earlier: an editor's add does not undo that (they sign up again).
-    case unsubscribedEarlier
-    case erasedEarlier
 }
