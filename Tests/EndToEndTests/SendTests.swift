@@ -43,7 +43,19 @@ import Testing
         #expect(Set(messages.compactMap(\.to)) == Set(expected))
         #expect(!messages.contains { $0.to == "uwe.schaefer@example.net" || $0.to == "newsletter.desk@example.net" })
         let arrivals = try server.arrivals()
-        #expect(arrivals.allSatisfy { $0.tls && $0.auth && $0.from == "newsletter@example.org" })
+        #expect(arrivals.allSatisfy { $0.tls && $0.auth })
+        // VERP: each envelope sender is the bounce address (the sender's) tagged for its
+        // recipient, and the tag names that recipient's row of this send in the ledger.
+        let verpSecret = try UnsubscribeSecret(bytes: Data(SampleWorkspace.secret.utf8))
+        let bounce = try EmailAddress("newsletter@example.org")
+        let verpLedger = try DeliveryLedger(workspace: Workspace(root: sample.root))
+        for arrival in arrivals {
+            #expect(arrival.from.hasPrefix("newsletter+") && arrival.from.hasSuffix("@example.org"), "\(arrival.from)")
+            let tag = VERPAddress.read(arrival.from, bounce: bounce, secret: verpSecret)
+            #expect(tag?.sendID == 1)
+            #expect(try tag.flatMap { try verpLedger.recipient(id: $0.recipientID)?.address } == arrival.to.first)
+        }
+        #expect(Set(arrivals.map(\.from)).count == arrivals.count, "one envelope sender per recipient")
         #expect(arrivals.allSatisfy { $0.helo == "news.example.org" }, "the EHLO name is the base URL's host")
         #expect(Set(arrivals.map(\.peer)).count <= 4, "each of the four connections is reused across messages")
 
@@ -291,6 +303,22 @@ import Testing
             duplicates.isSubset(of: uncertain), "duplicates \(duplicates) are all reported as uncertain \(uncertain)")
         #expect(uncertain.count <= kills * 4, "at most one per connection per kill")
         #expect(status.contains("sent \(listSize)"))
+    }
+
+    @Test func withVERPOffEveryEnvelopeIsTheBounceAddress() throws {
+        let sample = try SampleWorkspace()
+        try sample.generateList(12)
+        let server = try SMTPTestServer()
+        try sample.appendToConfig(
+            "[smtp]\nurl = \"\(server.url)\"\nconnections = 2\n[bounces]\naddress = \"bounces@example.org\"\nverp = false"
+        )
+        let result = try sample.run(["send", "3", "--rate", "100000/s"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let arrivals = try server.arrivals()
+        #expect(arrivals.count == 12)
+        #expect(arrivals.allSatisfy { $0.from == "bounces@example.org" }, "\(arrivals.map(\.from))")
+        // The header From is the sender's, whatever the envelope.
+        #expect(try server.messages().allSatisfy { $0.from?.contains("newsletter@example.org") == true })
     }
 
     @Test func twoHundredFiftySixConnectionsMailEveryoneOnce() throws {

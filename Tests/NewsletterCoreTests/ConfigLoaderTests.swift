@@ -108,6 +108,23 @@ import Testing
         #expect(try ConfigLoader.parse(TemporaryWorkspace.config).dkim.keys.isEmpty)
     }
 
+    @Test func bouncesGoToTheSenderWithVERPUnlessTheConfigSaysOtherwise() throws {
+        let plain = try ConfigLoader.parse(TemporaryWorkspace.config)
+        #expect(plain.bounces == BouncesSettings(address: plain.sender.email, verp: true))
+        let set = try ConfigLoader.parse(
+            TemporaryWorkspace.config + "[bounces]\naddress = \"Bounces@Example.org\"\nverp = false\n")
+        #expect(set.bounces == BouncesSettings(address: "Bounces@example.org", verp: false))
+    }
+
+    @Test func aBounceAddressThatIsNoAddressIsNamedAtItsLine() {
+        let lines = TemporaryWorkspace.config.split(separator: "\n", omittingEmptySubsequences: false).count
+        expectOneProblem(
+            at: "newsletter.toml", line: lines + 1, containing: "`bounces.address` must be a plain email address"
+        ) {
+            _ = try ConfigLoader.parse(TemporaryWorkspace.config + "[bounces]\naddress = \"Bounces <b@example.org>\"\n")
+        }
+    }
+
     @Test func aDKIMKeysBadSelectorOrAlgorithmIsNamedAtItsLine() {
         let keys = """
             [dkim]

@@ -11,17 +11,19 @@ public struct DNSChecks {
     }
 
     public func findings(config: NewsletterConfig, dkim: DKIMSigner?) -> [Finding] {
-        let sender = config.sender.email
-        let fromDomain = String(sender.split(separator: "@").last ?? "").lowercased()
+        let fromDomain = String(config.sender.email.split(separator: "@").last ?? "").lowercased()
+        // SPF applies to the envelope sender: the bounce address (by default the sender's).
+        let bounce = config.bounces.address
+        let envelopeDomain = String(bounce.split(separator: "@").last ?? "").lowercased()
         let keys = dkim?.keys ?? []
         var findings: [Finding] = []
-        findings += asking { try SPFCheck(resolver: resolver).findings(for: fromDomain) }
+        findings += asking { try SPFCheck(resolver: resolver).findings(for: envelopeDomain) }
         findings += asking { try DKIMRecordCheck(resolver: resolver).findings(domain: config.dkim.domain, keys: keys) }
         findings += asking {
             try DMARCCheck(resolver: resolver).findings(
                 fromDomain: fromDomain, dkimDomain: keys.isEmpty ? nil : config.dkim.domain)
         }
-        findings += asking { [try BounceDomainCheck(resolver: resolver).finding(address: sender)] }
+        findings += asking { [try BounceDomainCheck(resolver: resolver).finding(address: bounce)] }
         return findings
     }
 

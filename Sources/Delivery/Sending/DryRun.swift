@@ -62,7 +62,7 @@ public struct TestCopy: Sendable {
         if case .fatal(let problem) = connection.open() {
             throw NewsletterError(problem, hint: "Nothing was sent.")
         }
-        switch connection.send(from: prepared.config.sender.email, to: address.description, message: message.bytes) {
+        switch connection.send(from: prepared.config.bounces.address, to: address.description, message: message.bytes) {
         case .accepted(let reply):
             return (model.address.description, reply)
         case .deferred(_, let reply), .rejected(_, let reply), .unconfirmed(let reply):

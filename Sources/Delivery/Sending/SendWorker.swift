@@ -15,6 +15,9 @@ final class SendWorker: @unchecked Sendable {
     private let shapes: ShapeCache
     private let gate: StartGate
     private let policy: RetryPolicy
+    /// Set once the send is set up, before the first message.
+    private var envelope: EnvelopeSender?
+    private var sendID: Int64 = 0
 
     init(index: Int, sender: SendRun, control: SendControl, shapes: ShapeCache, gate: StartGate) {
         self.index = index
@@ -48,6 +51,8 @@ final class SendWorker: @unchecked Sendable {
             return
         }
         guard let setup = gate.wait() else { return }
+        envelope = EnvelopeSender(settings: prepared.config.bounces, secret: sender.secret)
+        sendID = setup.send.id
         let batch = ConnectionBatch(
             queue: setup.queue, folder: setup.journalFolder, sendID: setup.send.id, slot: index, size: setup.batchSize,
             epoch: setup.lastEpoch)
@@ -130,8 +135,9 @@ final class SendWorker: @unchecked Sendable {
     private func deliver(
         _ message: MessageFactory.Message, to recipient: ClaimedRecipient, with connection: SMTPConnection
     ) -> DeliveryResult {
-        switch connection.send(from: sender.prepared.config.sender.email, to: recipient.address, message: message.bytes)
-        {
+        let from =
+            envelope?.address(sendID: sendID, recipientID: recipient.id) ?? sender.prepared.config.bounces.address
+        switch connection.send(from: from, to: recipient.address, message: message.bytes) {
         case .accepted(let reply):
             return .sent(reply: reply, messageID: message.messageID)
         case .deferred(let code, let reply):

@@ -16,6 +16,8 @@ public struct NewsletterConfig: Sendable, Equatable {
     public var signup: SignUpSettings
     /// The DKIM signatures every message carries.
     public var dkim: DKIMSettings
+    /// Where bounces go, and whether each message's envelope sender names its recipient (VERP).
+    public var bounces: BouncesSettings
     /// The words around the editor's text, in the locale's language unless `[labels]` says otherwise.
     public var labels: Labels
     public var lists: ListSettings

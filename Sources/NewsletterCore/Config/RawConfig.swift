@@ -15,9 +15,10 @@ struct RawConfig: Decodable {
     var labels: [String: String]?
     var signup: SignUp?
     var dkim: DKIM?
+    var bounces: Bounces?
 
     enum CodingKeys: String, CodingKey {
-        case name, locale, sender, organisation, compose, lists, smtp, sending, labels, signup, dkim
+        case name, locale, sender, organisation, compose, lists, smtp, sending, labels, signup, dkim, bounces
         case baseURL = "base_url"
     }
 
@@ -89,6 +90,11 @@ struct RawConfig: Decodable {
             try problems.throwIfAny()
             return settings
         }
+    }
+
+    struct Bounces: Decodable {
+        var address: String?
+        var verp: Bool?
     }
 
     struct DKIM: Decodable {
@@ -217,6 +223,9 @@ struct RawConfig: Decodable {
             signup: problems.attempt { try (signup ?? SignUp()).validated(in: file) } ?? SignUpSettings(),
             dkim: problems.attempt { try (dkim ?? DKIM()).validated(in: file, root: root, sender: sender.email) }
                 ?? DKIMSettings(domain: "", keys: []),
+            bounces: BouncesSettings(
+                address: bounces?.address.map { email($0, "bounces.address") } ?? sender.email,
+                verp: bounces?.verp ?? true),
             labels: Labels(
                 locale: locale,
                 overrides: problems.attempt { try ConfigValue.labels(labels ?? [:], in: file) } ?? [:]),

@@ -138,5 +138,11 @@ public enum WorkspaceInitializer {
         secret_file = "secret.key"
         # unsubscribe_email = "unsubscribe@example.org" # default: the sender's address
 
+        # Where bounces go: each message's envelope sender is this address, tagged for its
+        # recipient (VERP), such as newsletter+1-2s-4f0c9a6b21d3@example.org.
+        # [bounces]
+        # address = "bounces@example.org"     # default: the sender's address
+        # verp = false                         # for a relay that wants one fixed envelope sender
+
         """#
 }

@@ -52,7 +52,7 @@ public enum SiteServer {
         // Without a relay the form still works for single opt-in lists; a double opt-in
         // sign-up is kept, unconfirmed, and the missing relay said.
         let mailer = (try? SMTPEndpoint.resolve(settings: config.smtp, override: smtp, environment: environment)).map {
-            ConfirmationMailer(endpoint: $0, sender: config.sender.email, report: report)
+            ConfirmationMailer(endpoint: $0, sender: config.bounces.address, report: report)
         }
         if mailer == nil, config.lists.lists.contains(where: { $0.isPublic && $0.optIn == .double }) {
             report("No relay is set (smtp.url or --smtp): sign-ups to double opt-in lists cannot be confirmed by mail.")
