@@ -39,6 +39,17 @@ final class MessageFactory {
     struct Message {
         var bytes: [UInt8]
         var messageID: String
+        /// Its envelope sender, once the send's envelopes are tagged (`tagEnvelopes`).
+        var envelopeSender: String?
+    }
+
+    /// The envelope senders of a send's messages (VERP), made with each message, on the
+    /// maker's thread: measured, the tag's HMAC cost the connection's thread about 8 µs a message.
+    private var envelope: (sender: EnvelopeSender, sendID: Int64)?
+
+    /// From now on each message made for a recipient of `sendID` carries its envelope sender.
+    func tagEnvelopes(with sender: EnvelopeSender, sendID: Int64) {
+        envelope = (sender, sendID)
     }
 
     /// Compiles the templates for the shape of `subscriber` (which fields they have), ahead of
@@ -93,6 +104,10 @@ final class MessageFactory {
                 text: text, html: html, boundary: "=_newsletter_" + String(tokens.next(), radix: 36)),
             reusing: consume buffer)
         // Signed last, over the final bytes, as the relay gets them.
-        return Message(bytes: try dkim?.sign(bytes, at: now) ?? bytes, messageID: messageID)
+        let envelopeSender = envelope.flatMap { envelope in
+            recipientID.map { envelope.sender.address(sendID: envelope.sendID, recipientID: $0) }
+        }
+        return Message(
+            bytes: try dkim?.sign(bytes, at: now) ?? bytes, messageID: messageID, envelopeSender: envelopeSender)
     }
 }

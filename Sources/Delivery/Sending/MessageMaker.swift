@@ -52,7 +52,10 @@ final class MessageMaker: @unchecked Sendable {
         return made
     }
 
-    func start(name: String) {
+    /// `envelope`: the envelope senders its messages carry, for the send `sendID`.
+    func start(name: String, envelope: EnvelopeSender? = nil, sendID: Int64 = 0) {
+        // Before the thread starts, which then owns the factory.
+        if let envelope { factory.tagEnvelopes(with: envelope, sendID: sendID) }
         // Scheduled as its connection's thread, which starts it (`SendRun.connectionScheduling`).
         thread = JoinableThread(name: name) { [self] in run() }
     }

@@ -15,9 +15,6 @@ final class SendWorker: @unchecked Sendable {
     private let shapes: ShapeCache
     private let gate: StartGate
     private let policy: RetryPolicy
-    /// Set once the send is set up, before the first message.
-    private var envelope: EnvelopeSender?
-    private var sendID: Int64 = 0
 
     init(index: Int, sender: SendRun, control: SendControl, shapes: ShapeCache, gate: StartGate) {
         self.index = index
@@ -51,13 +48,13 @@ final class SendWorker: @unchecked Sendable {
             return
         }
         guard let setup = gate.wait() else { return }
-        envelope = EnvelopeSender(settings: prepared.config.bounces, secret: sender.secret)
-        sendID = setup.send.id
         let batch = ConnectionBatch(
             queue: setup.queue, folder: setup.journalFolder, sendID: setup.send.id, slot: index, size: setup.batchSize,
             epoch: setup.lastEpoch)
         batch.claimed = maker.enqueue
-        maker.start(name: "make-\(index)")
+        maker.start(
+            name: "make-\(index)", envelope: EnvelopeSender(settings: prepared.config.bounces, secret: sender.secret),
+            sendID: setup.send.id)
         defer {
             maker.close()
             batch.claimed = { _ in }
@@ -135,8 +132,7 @@ final class SendWorker: @unchecked Sendable {
     private func deliver(
         _ message: MessageFactory.Message, to recipient: ClaimedRecipient, with connection: SMTPConnection
     ) -> DeliveryResult {
-        let from =
-            envelope?.address(sendID: sendID, recipientID: recipient.id) ?? sender.prepared.config.bounces.address
+        let from = message.envelopeSender ?? sender.prepared.config.bounces.address
         switch connection.send(from: from, to: recipient.address, message: message.bytes) {
         case .accepted(let reply):
             return .sent(reply: reply, messageID: message.messageID)
