@@ -61,9 +61,6 @@ public final class CurlEasy {
         return curl_easy_perform(handle)
     }
 
-    /// Clears what an earlier transfer left in the error buffer, before one run by a multi handle.
-    public func clearError() { errorBuffer[0] = 0 }
-
     /// The last response's code: HTTP status, or the SMTP reply's.
     public var responseCode: Int {
         var code = 0

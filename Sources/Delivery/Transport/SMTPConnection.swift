@@ -13,7 +13,8 @@ final class SMTPConnection {
     private let transcript = ReplyTranscript()
     /// Its sockets, which another thread may cut (`OpenSockets.cutAll`).
     let sockets = OpenSockets()
-    /// The envelope sender curl has now: the same for every message of a send, so set once.
+    /// The envelope sender curl has now: set again only when it changes (with VERP, each
+    /// message has its own; without, one serves the whole send).
     private var mailFrom: String?
 
     /// Sets libcurl up once per process, before any thread uses it.
